@@ -1,0 +1,122 @@
+package config
+
+import (
+	"net"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Keys of each mapping of the schema.
+var (
+	rootKeys      = []string{"listen", "data_dir", "feed", "defaults", "log", "server", "sources"}
+	feedKeys      = []string{"title", "id", "base_url", "entries", "icon", "logo"}
+	defaultsKeys  = []string{"schedule", "jitter", "timeout", "user_agent", "max_body_bytes", "concurrency", "per_host", "delay", "timezone", "retention", "grace"}
+	retentionKeys = []string{"max_age", "max_items"}
+	logKeys       = []string{"format", "level"}
+	serverKeys    = []string{"token"}
+)
+
+// Limits of numeric settings.
+const (
+	maxBodyLimit = 1 << 30 // 1 GiB
+	maxEntries   = 10000
+)
+
+// newConfig returns a Config holding every default except those derived
+// from other keys (feed.base_url, feed.id).
+func newConfig() *Config {
+	return &Config{
+		Listen:  "127.0.0.1:8080",
+		DataDir: "./govfeed-data",
+		Feed:    Feed{Title: "govfeed", Entries: 100},
+		Defaults: Defaults{
+			Schedule:     "@every 30m",
+			Jitter:       30 * time.Second,
+			Timeout:      60 * time.Second,
+			UserAgent:    DefaultUserAgent,
+			MaxBodyBytes: 16 << 20,
+			Concurrency:  8,
+			PerHost:      2,
+			Delay:        time.Second,
+			Timezone:     defaultLocation(),
+			Retention:    Retention{MaxAge: 365 * 24 * time.Hour, MaxItems: 2000},
+			Grace:        20 * time.Second,
+		},
+		Log:             Log{Format: "auto", Level: "info"},
+		SourceRetention: map[string]Retention{},
+		Lines:           map[string]int{},
+	}
+}
+
+// build decodes the root mapping into a Config.
+func (d *decoder) build(root *yaml.Node) *Config {
+	c := newConfig()
+	m := d.mapping(root, "", rootKeys...)
+	listenOK := field(d, m, "listen", &c.Listen, parseString, checkListen) != nil || m.get("listen") == nil
+	field(d, m, "data_dir", &c.DataDir, parseString, notEmpty)
+	d.defaults(d.mapping(m.get("defaults"), "defaults", defaultsKeys...), &c.Defaults)
+	d.feed(d.mapping(m.get("feed"), "feed", feedKeys...), c, listenOK)
+
+	lm := d.mapping(m.get("log"), "log", logKeys...)
+	field(d, lm, "format", &c.Log.Format, parseString, oneOf("auto", "text", "json"))
+	field(d, lm, "level", &c.Log.Level, parseString, oneOf("debug", "info", "warn", "error"))
+
+	sm := d.mapping(m.get("server"), "server", serverKeys...)
+	field(d, sm, "token", &c.Server.Token, parseString, checkToken)
+
+	d.sources(m.get("sources"), c)
+	return c
+}
+
+// feed decodes the feed mapping; base_url and id default from listen.
+func (d *decoder) feed(m *mapping, c *Config, listenOK bool) {
+	f := &c.Feed
+	field(d, m, "title", &f.Title, parseString, notEmpty)
+	field(d, m, "entries", &f.Entries, parseInt, between(1, maxEntries))
+	field(d, m, "icon", &f.Icon, parseString, checkURLRef)
+	field(d, m, "logo", &f.Logo, parseString, checkURLRef)
+	if field(d, m, "base_url", &f.BaseURL, parseString, checkHTTPURL) == nil && listenOK {
+		f.BaseURL = baseURLFor(c.Listen)
+	}
+	f.BaseURL = strings.TrimRight(f.BaseURL, "/")
+	if field(d, m, "id", &f.ID, parseString, checkAbsURI) == nil && f.BaseURL != "" {
+		f.ID = f.BaseURL + "/feed.atom"
+	}
+}
+
+// baseURLFor derives the public URL from a valid listen address; an empty
+// or unspecified host (":8080", "0.0.0.0:8080") becomes localhost.
+func baseURLFor(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// defaults decodes the defaults mapping over the built-in defaults.
+func (d *decoder) defaults(m *mapping, df *Defaults) {
+	field(d, m, "schedule", &df.Schedule, parseString, checkCron)
+	field(d, m, "jitter", &df.Jitter, parseDurationNode)
+	field(d, m, "timeout", &df.Timeout, parseDurationNode, atLeast(time.Second))
+	field(d, m, "user_agent", &df.UserAgent, parseString, checkUserAgent)
+	field(d, m, "max_body_bytes", &df.MaxBodyBytes, parseSizeNode, between[int64](1, maxBodyLimit))
+	field(d, m, "concurrency", &df.Concurrency, parseInt, between(1, 256))
+	field(d, m, "per_host", &df.PerHost, parseInt, between(1, 64))
+	field(d, m, "delay", &df.Delay, parseDurationNode)
+	field(d, m, "timezone", &df.Timezone, parseLocationNode)
+	field(d, m, "grace", &df.Grace, parseDurationNode)
+	df.Retention = d.retention(d.mapping(m.get("retention"), m.key("retention"), retentionKeys...), df.Retention)
+}
+
+// retention decodes a retention mapping over base.
+func (d *decoder) retention(m *mapping, base Retention) Retention {
+	field(d, m, "max_age", &base.MaxAge, parseDurationNode)
+	field(d, m, "max_items", &base.MaxItems, parseInt, atLeast(0))
+	return base
+}
