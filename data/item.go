@@ -51,3 +51,17 @@ func (it Item) Date() time.Time {
 		return it.FirstSeen
 	}
 }
+
+// futureSlack is how far past FirstSeen a Published date may lie and still
+// order the item; an upstream date further in the future is not trusted.
+const futureSlack = time.Hour
+
+// SortDate is the item's place in newest-first order: Published when it is
+// set and not later than FirstSeen plus an hour, else FirstSeen. A
+// future-dated upstream item therefore cannot stick to the top of a feed.
+func (it Item) SortDate() time.Time {
+	if !it.Published.IsZero() && !it.Published.After(it.FirstSeen.Add(futureSlack)) {
+		return it.Published
+	}
+	return it.FirstSeen
+}

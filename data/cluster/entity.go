@@ -1,0 +1,460 @@
+package cluster
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Entity strings in a Sketch are "kind:value":
+//
+//	d:05-27        a calendar date, month 00 when the text gives the day only (27日)
+//	y:2021         a year
+//	o:次:3         an ordinal with its classifier (第三次 and "third meeting" are both o:次:3)
+//	n:1200亿       a number with its unit (plain integers below 10 are ignored)
+//	p:yongchuan    a place from the built-in gazetteer, in either language
+//	h:黄强         a person named after an official title (省长黄强, Governor Huang Qiang)
+//	w:…            a document or work named in 《》
+//	e:forum        a kind of event, in either language
+//
+// Document numbers are kept apart, in Sketch.DocNumbers.
+
+// Caps on the entities kept per kind, in order of appearance.
+var entityCaps = map[byte]int{'d': 8, 'y': 6, 'o': 8, 'n': 16, 'p': 16, 'h': 8, 'w': 8, 'e': 6}
+
+// docnoRe matches a document number such as 川府发〔2026〕12号, 国办发[2017]47号
+// or 粤府办(2020)2号 (NFKC has already made full-width brackets half-width).
+var docnoRe = regexp.MustCompile(`(\p{Han}{1,12})\s*[〔\[(【{]\s*((?:19|20)\d{2})\s*[〕\])】}]\s*0*(\d{1,4})\s*号`)
+
+// docnoStop are words that can precede an agency abbreviation in running
+// text; they are stripped from the front of the matched prefix.
+var docnoStop = []string{"根据", "依据", "按照", "参照", "对照", "贯彻", "落实", "执行", "废止", "印发", "转发",
+	"关于", "发文字号", "文号", "字号", "文件", "附件", "通知", "见", "和", "及", "与", "或", "的"}
+
+// citeVerb marks a prefix as a citation of another document.
+var citeVerb = regexp.MustCompile(`根据|依据|按照|参照|对照|贯彻|落实|执行|废止|转发|见`)
+
+// docnoLabel is a label that introduces a page's own document number.
+var docnoLabel = regexp.MustCompile(`(?:文号|字号|文件编号)\s*[:：]?\s*$`)
+
+// citedBefore is a document title just before a number: 《…》(国办发〔2017〕47号).
+var citedBefore = regexp.MustCompile(`》\s*[(]?\s*$`)
+
+// citedAfter follows a cited number: …47号文件, …47号)精神.
+var citedAfter = regexp.MustCompile(`^\s*\)?\s*(?:文件|文|精神|要求|规定|的)`)
+
+var (
+	zhDateRe    = regexp.MustCompile(`(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
+	isoDateRe   = regexp.MustCompile(`\b((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\b`)
+	enMonth     = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`
+	enDateMDRe  = regexp.MustCompile(`\b` + enMonth + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d{2})\b)?`)
+	enDateDMRe  = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + enMonth + `(?:,?\s+((?:19|20)\d{2})\b)?`)
+	zhDayRe     = regexp.MustCompile(`(\d{1,2})\s*日`)
+	zhOrdRe     = regexp.MustCompile(`第\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*(次|届|期|批|周|季度|轮|阶段|场|号)`)
+	zhPlenumRe  = regexp.MustCompile(`([一二三四五六七八九十]+)届([一二三四五六七八九十]+)中全会`)
+	zhQuarterRe = regexp.MustCompile(`([一二三四1-4])季度`)
+	enOrdRe     = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,4}(?:st|nd|rd|th))\s+(?:[\w'-]+\s+){0,4}?(meeting|session|plenary|plenum|conference|congress|batch|round|issue|week|quarter|expo|forum|typhoon)s?\b`)
+	enWeekRe    = regexp.MustCompile(`\b[Ww]eek\s+(\d{1,2})\b`)
+	enQuarterRe = regexp.MustCompile(`\bQ([1-4])\b`)
+	zhYearRe    = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
+	enYearRe    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
+	numRe       = regexp.MustCompile(`(?i)(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|‰|万亿|万|亿|千|倍|percent|per cent|million|billion|trillion|thousand)?`)
+	zhPersonRe  = regexp.MustCompile(`(?:书记|省长|市长|主任|主席|总理|部长|厅长|局长|县长|区长|州长|委员长|秘书长)\s*(\p{Han}{2})`)
+	enPersonRe  = regexp.MustCompile(`\b(?:Governor|Mayor|Secretary|Premier|President|Chairman|Chairwoman|Minister|Director|Party chief|Party secretary)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)`)
+	workRe      = regexp.MustCompile(`《([^《》]{2,60})》`)
+)
+
+// enOrdWords are English ordinal words.
+var enOrdWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+	"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+
+// enOrdClass maps the noun after an English ordinal to the Chinese classifier.
+var enOrdClass = map[string]string{"meeting": "次", "session": "次", "conference": "次", "plenary": "全会",
+	"plenum": "全会", "congress": "届", "expo": "届", "forum": "届", "batch": "批", "round": "轮",
+	"issue": "期", "week": "周", "quarter": "季度", "typhoon": "号"}
+
+// surnames are the common Chinese surnames; a name after an official title
+// must start with one.
+const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤施文易樊兰殷牛葛温庞"
+
+// monthNum maps an English month name or abbreviation to its number.
+func monthNum(s string) int {
+	if len(s) < 3 {
+		return 0
+	}
+	switch strings.ToLower(s[:3]) {
+	case "jan":
+		return 1
+	case "feb":
+		return 2
+	case "mar":
+		return 3
+	case "apr":
+		return 4
+	case "may":
+		return 5
+	case "jun":
+		return 6
+	case "jul":
+		return 7
+	case "aug":
+		return 8
+	case "sep":
+		return 9
+	case "oct":
+		return 10
+	case "nov":
+		return 11
+	case "dec":
+		return 12
+	}
+	return 0
+}
+
+// extractor collects entities from one text, blanking what it has used so
+// that a date is not also counted as numbers.
+type extractor struct {
+	text   []byte // working copy; consumed spans are overwritten with spaces
+	docnos []string
+	ents   []string
+	seen   map[string]bool
+	count  map[byte]int
+}
+
+// extract returns the sketch's own document numbers and its entity strings
+// (sorted). title is the cleaned title; text is title + "\n" + body, NFKC
+// normalised, case preserved.
+func extract(title, text string) (docnos, ents []string) {
+	x := &extractor{text: []byte(text), seen: map[string]bool{}, count: map[byte]int{}}
+	x.docNumbers()
+	for _, m := range workRe.FindAllStringSubmatch(text, -1) {
+		w := strings.ToLower(strings.Join(strings.Fields(m[1]), ""))
+		x.add("w:" + truncateRunes(w, 30))
+	}
+	x.dates()
+	x.ordinals()
+	x.years()
+	x.persons()
+	x.gazetteer()
+	x.numbers()
+	slices.Sort(x.ents)
+	return x.docnos, x.ents
+}
+
+// add records one entity string unless seen or over its kind's cap.
+func (x *extractor) add(e string) {
+	if x.seen[e] || x.count[e[0]] >= entityCaps[e[0]] {
+		return
+	}
+	x.seen[e] = true
+	x.count[e[0]]++
+	x.ents = append(x.ents, e)
+}
+
+// blank overwrites text[i:j] with spaces.
+func (x *extractor) blank(i, j int) {
+	for k := i; k < j; k++ {
+		x.text[k] = ' '
+	}
+}
+
+// each runs f on every submatch of re in the working text and blanks the
+// matches f accepts.
+func (x *extractor) each(re *regexp.Regexp, f func(s string, m []int) bool) {
+	s := string(x.text)
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		if f(s, m) {
+			x.blank(m[0], m[1])
+		}
+	}
+}
+
+// docNumbers finds document numbers, keeping as the sketch's own those after
+// a 文号 label or standing free (in the title, on a header line, after a
+// notice's title); numbers cited as the basis of another document
+// (《…》(国办发〔2017〕47号), 根据…, …号文件精神) are blanked but not kept.
+func (x *extractor) docNumbers() {
+	x.each(docnoRe, func(s string, m []int) bool {
+		prefix := cleanDocPrefix(s[m[2]:m[3]])
+		if prefix == "" {
+			return true
+		}
+		before, after := s[max(0, m[0]-24):m[0]], s[m[1]:min(len(s), m[1]+12)]
+		own := docnoLabel.MatchString(before) ||
+			(!citeVerb.MatchString(s[m[2]:m[3]]) && !citedBefore.MatchString(before) && !citedAfter.MatchString(after))
+		if own {
+			n := prefix + "〔" + s[m[4]:m[5]] + "〕" + s[m[6]:m[7]] + "号"
+			if !slices.Contains(x.docnos, n) && len(x.docnos) < 4 {
+				x.docnos = append(x.docnos, n)
+			}
+		}
+		return true
+	})
+}
+
+// cleanDocPrefix cuts the Han run before a document number's bracket after
+// the last running-text word (根据, 印发, 的 …) that leaves at least two
+// characters, and keeps at most six characters: 根据国办发 → 国办发.
+func cleanDocPrefix(p string) string {
+	cut := 0
+	for _, w := range docnoStop {
+		for i := 0; ; {
+			j := strings.Index(p[i:], w)
+			if j < 0 {
+				break
+			}
+			end := i + j + len(w)
+			if utf8.RuneCountInString(p[end:]) >= 2 && end > cut {
+				cut = end
+			}
+			i = end
+		}
+	}
+	p = p[cut:]
+	if r := []rune(p); len(r) > 6 {
+		p = string(r[len(r)-6:])
+	}
+	if utf8.RuneCountInString(p) < 2 {
+		return ""
+	}
+	return p
+}
+
+// dates finds calendar dates in Chinese, ISO and English forms, then bare
+// Chinese days (27日).
+func (x *extractor) dates() {
+	addDate := func(y, mo, d string) bool {
+		mm, _ := strconv.Atoi(mo)
+		dd, _ := strconv.Atoi(d)
+		if mm < 0 || mm > 12 || dd < 1 || dd > 31 {
+			return false
+		}
+		x.add(fmt.Sprintf("d:%02d-%02d", mm, dd))
+		if y != "" {
+			x.add("y:" + y)
+		}
+		return true
+	}
+	sub := func(s string, m []int, i int) string {
+		if m[2*i] < 0 {
+			return ""
+		}
+		return s[m[2*i]:m[2*i+1]]
+	}
+	x.each(zhDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.each(isoDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.each(enDateMDRe, func(s string, m []int) bool {
+		return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 1))), sub(s, m, 2))
+	})
+	x.each(enDateDMRe, func(s string, m []int) bool {
+		return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 2))), sub(s, m, 1))
+	})
+	x.each(zhDayRe, func(s string, m []int) bool {
+		if m[0] > 0 && (isDigitByte(s[m[0]-1]) || s[m[0]-1] == '.') {
+			return false
+		}
+		rest := s[m[1]:]
+		if strings.HasPrefix(rest, "内") || strings.HasPrefix(rest, "以内") || strings.HasPrefix(rest, "以上") ||
+			strings.HasPrefix(s[max(0, m[0]-3):m[0]], "个") {
+			return false
+		}
+		return addDate("", "0", sub(s, m, 1))
+	})
+}
+
+// ordinals finds 第N次-style ordinals, plenums (二十届三中全会), quarters and
+// English ordinals before a meeting-like noun.
+func (x *extractor) ordinals() {
+	x.each(zhOrdRe, func(s string, m []int) bool {
+		if n := parseNumber(s[m[2]:m[3]]); n > 0 {
+			x.add("o:" + s[m[4]:m[5]] + ":" + strconv.Itoa(n))
+		}
+		return true
+	})
+	x.each(zhPlenumRe, func(s string, m []int) bool {
+		x.add("o:届:" + strconv.Itoa(parseNumber(s[m[2]:m[3]])))
+		x.add("o:全会:" + strconv.Itoa(parseNumber(s[m[4]:m[5]])))
+		return true
+	})
+	x.each(zhQuarterRe, func(s string, m []int) bool {
+		if strings.HasSuffix(s[:m[0]], "前") {
+			return false
+		}
+		x.add("o:季度:" + strconv.Itoa(parseNumber(s[m[2]:m[3]])))
+		return true
+	})
+	x.each(enOrdRe, func(s string, m []int) bool {
+		w := strings.ToLower(s[m[2]:m[3]])
+		n, ok := enOrdWords[w]
+		if !ok {
+			n, _ = strconv.Atoi(strings.TrimRight(w, "stndrh"))
+		}
+		if n > 0 {
+			x.add("o:" + enOrdClass[strings.ToLower(s[m[4]:m[5]])] + ":" + strconv.Itoa(n))
+		}
+		return true
+	})
+	x.each(enWeekRe, func(s string, m []int) bool {
+		x.add("o:周:" + strings.TrimLeft(s[m[2]:m[3]], "0"))
+		return true
+	})
+	x.each(enQuarterRe, func(s string, m []int) bool {
+		x.add("o:季度:" + s[m[2]:m[3]])
+		return true
+	})
+}
+
+// years finds 2021年 and free-standing 19xx/20xx.
+func (x *extractor) years() {
+	for _, re := range []*regexp.Regexp{zhYearRe, enYearRe} {
+		x.each(re, func(s string, m []int) bool {
+			x.add("y:" + s[m[2]:m[3]])
+			return true
+		})
+	}
+}
+
+// persons finds people named after an official title.
+func (x *extractor) persons() {
+	x.each(zhPersonRe, func(s string, m []int) bool {
+		name := s[m[2]:m[3]]
+		if r, _ := decodeRune(name); strings.ContainsRune(surnames, r) {
+			x.add("h:" + name)
+		}
+		return false
+	})
+	x.each(enPersonRe, func(s string, m []int) bool {
+		x.add("h:" + strings.ToLower(s[m[2]:m[3]]))
+		return false
+	})
+}
+
+// gazetteer finds places and kinds of event, in Chinese by longest match
+// and in English by whole words.
+func (x *extractor) gazetteer() {
+	s := string(x.text)
+	for i := 0; i < len(s); {
+		r, n := decodeRune(s[i:])
+		adv := n
+		for _, g := range gaz.zhByFirst[r] {
+			if strings.HasPrefix(s[i:], g.name) {
+				for _, e := range g.ents {
+					x.add(e)
+				}
+				adv = len(g.name)
+				break
+			}
+		}
+		i += adv
+	}
+	ws := splitWords(strings.ToLower(s))
+	for i, w := range ws {
+		ws[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+	}
+	for i := 0; i < len(ws); i++ {
+		for n := min(gaz.enMaxLen, len(ws)-i); n >= 1; n-- {
+			if ents, ok := gaz.en[strings.Join(ws[i:i+n], " ")]; ok {
+				for _, e := range ents {
+					x.add(e)
+				}
+				i += n - 1
+				break
+			}
+		}
+	}
+}
+
+// numbers finds the remaining numbers with their units.
+func (x *extractor) numbers() {
+	x.each(numRe, func(s string, m []int) bool {
+		if m[0] > 0 && isASCIIAlnum(s[m[0]-1]) || m[0] > 0 && s[m[0]-1] == '.' {
+			return false
+		}
+		num := strings.ReplaceAll(s[m[2]:m[3]], ",", "")
+		unit := ""
+		if m[4] >= 0 {
+			unit = strings.ToLower(s[m[4]:m[5]])
+			switch unit {
+			case "percent", "per cent":
+				unit = "%"
+			}
+		} else if m[3] < len(s) && isASCIIAlnum(s[m[3]]) {
+			return false // 5G, 3D
+		}
+		if unit == "" && !strings.Contains(num, ".") {
+			if v, err := strconv.Atoi(num); err == nil && v < 10 {
+				return false
+			}
+		}
+		x.add("n:" + num + unit)
+		return true
+	})
+}
+
+// splitWords splits lower-cased text into words of letters, digits and
+// inner apostrophes (guang'an).
+func splitWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !(r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''))
+	})
+}
+
+func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
+
+func isASCIIAlnum(b byte) bool {
+	return isDigitByte(b) || (b|0x20) >= 'a' && (b|0x20) <= 'z'
+}
+
+// zhDigit and zhUnit are the Chinese numeral characters.
+var (
+	zhDigit = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	zhUnit  = map[rune]int{'十': 10, '百': 100, '千': 1000}
+)
+
+// parseNumber reads Arabic digits or a Chinese numeral up to 9999
+// (三, 十二, 二十三, 一百零四, 一〇四); it returns 0 when it cannot.
+func parseNumber(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	digit, unit := zhDigit, zhUnit
+	rs := []rune(s)
+	hasUnit := false
+	for _, r := range rs {
+		if _, ok := unit[r]; ok {
+			hasUnit = true
+		}
+	}
+	if !hasUnit { // 一〇四: digit by digit
+		n := 0
+		for _, r := range rs {
+			d, ok := digit[r]
+			if !ok {
+				return 0
+			}
+			n = n*10 + d
+		}
+		return n
+	}
+	total, cur := 0, 0
+	for _, r := range rs {
+		if d, ok := digit[r]; ok {
+			cur = d
+			continue
+		}
+		u, ok := unit[r]
+		if !ok {
+			return 0
+		}
+		if cur == 0 {
+			cur = 1 // 十二 = 12
+		}
+		total += cur * u
+		cur = 0
+	}
+	return total + cur
+}

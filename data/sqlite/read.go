@@ -1,0 +1,167 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/govfeed/govfeed/data"
+)
+
+// defaultLimit is Recent's limit when the query gives none.
+const defaultLimit = 100
+
+// maxVars bounds the parameters of one IN list.
+const maxVars = 500
+
+// Recent returns stored items newest first: by sort date (Published when set
+// and not later than FirstSeen+1h, else FirstSeen) descending, then ID
+// descending. q.Before pages through that order.
+func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	date, id := int64(math.MaxInt64), int64(math.MaxInt64)
+	if q.Before != nil {
+		date, id = ns(q.Before.Date), q.Before.ID
+	}
+	sources := dedupe(q.SourceIDs)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	switch len(sources) {
+	case 0:
+		rows, err = s.stmt.recent.QueryContext(ctx, date, id, limit)
+	case 1:
+		rows, err = s.stmt.recentSource.QueryContext(ctx, sources[0], date, id, limit)
+	default:
+		args := make([]any, 0, len(sources)+3)
+		for _, src := range sources {
+			args = append(args, src)
+		}
+		args = append(args, date, id, limit)
+		rows, err = s.r.QueryContext(ctx, `SELECT `+itemColumns+` FROM items
+			WHERE source_id IN (`+placeholders(len(sources))+`) AND (sort_date, id) < (?, ?)
+			ORDER BY sort_date DESC, id DESC LIMIT ?`, args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read recent items: %w", err)
+	}
+	items, err := collectItems(rows, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read recent items: %w", err)
+	}
+	return items, nil
+}
+
+// Known returns the stored items of sourceID among keys, by key. A key that
+// retention removed maps to an Item with only SourceID and Key set (ID 0),
+// so a fetcher neither fetches its page again nor expects it stored.
+func (s *Store) Known(ctx context.Context, sourceID string, keys []string) (map[string]data.Item, error) {
+	keys = dedupe(keys)
+	out := make(map[string]data.Item)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read known items of source %q: %w", sourceID, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for start := 0; start < len(keys); start += maxVars {
+		chunk := keys[start:min(start+maxVars, len(keys))]
+		if err := knownChunk(ctx, tx, sourceID, chunk, out); err != nil {
+			return nil, fmt.Errorf("read known items of source %q: %w", sourceID, err)
+		}
+	}
+	return out, nil
+}
+
+func knownChunk(ctx context.Context, tx *sql.Tx, sourceID string, keys []string, out map[string]data.Item) error {
+	args := make([]any, 0, len(keys)+1)
+	args = append(args, sourceID)
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	in := placeholders(len(keys))
+	rows, err := tx.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE source_id = ? AND key IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	items, err := collectItems(rows, len(keys))
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		out[it.Key] = it
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT key FROM tombstones WHERE source_id = ? AND key IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return err
+		}
+		out[k] = data.Item{SourceID: sourceID, Key: k}
+	}
+	return rows.Err()
+}
+
+// collectItems scans and closes rows.
+func collectItems(rows *sql.Rows, capacity int) ([]data.Item, error) {
+	defer func() { _ = rows.Close() }()
+	items := make([]data.Item, 0, min(capacity, 1024))
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, rows.Err()
+}
+
+func scanItem(sc scanner) (data.Item, error) {
+	var (
+		it                   data.Item
+		cats, encs           sql.NullString
+		pub                  sql.NullInt64
+		upd, first, modified int64
+	)
+	err := sc.Scan(&it.ID, &it.SourceID, &it.Key, &it.GUID, &it.Title, &it.Link, &it.Summary,
+		&it.Content, &it.Author, &cats, &encs, &it.Lang, &pub, &upd, &first, &modified)
+	if err != nil {
+		return data.Item{}, err
+	}
+	it.Published, it.Updated = fromNullNS(pub), fromNS(upd)
+	it.FirstSeen, it.Modified = fromNS(first), fromNS(modified)
+	if err := decodeLists(&it, cats, encs); err != nil {
+		return data.Item{}, err
+	}
+	return it, nil
+}
+
+// dedupe returns vs without empty strings and repeats, in first-seen order.
+func dedupe(vs []string) []string {
+	seen := make(map[string]bool, len(vs))
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

@@ -1,0 +1,154 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/govfeed/govfeed/data"
+)
+
+// Save writes one fetch's result in one transaction: it upserts res.State,
+// then stores every item of res.Items under res.State.SourceID:
+//
+//   - a key that retention removed (tombstoned) is skipped and its
+//     tombstone's last_seen bumped (Skipped);
+//   - a new key is inserted with FirstSeen = Modified = now and Updated =
+//     the item's Updated, else Published, else now (New);
+//   - a known key whose title, link, summary, content, author, categories,
+//     enclosures and published are unchanged, and whose Updated did not move
+//     past the stored one, costs one indexed read and no write (Unchanged);
+//   - otherwise the row is updated in place, keeping its ID, with Modified =
+//     now and Updated = the item's Updated if it moved forward, else now
+//     (Updated).
+//
+// An item without a Key is an error (data.AssignKeys was not called) and
+// nothing is written. A result with no items (a 304, a failure) only
+// updates the state.
+func (s *Store) Save(ctx context.Context, res data.FetchResult) (data.SaveStats, error) {
+	src := res.State.SourceID
+	if src == "" {
+		return data.SaveStats{}, errors.New("save fetch result: state has no source id")
+	}
+	stats, err := s.save(ctx, res)
+	if err != nil {
+		return data.SaveStats{}, fmt.Errorf("save source %q: %w", src, s.fileErr(err))
+	}
+	s.log.Debug("saved fetch result", "source_id", src, "new", stats.New,
+		"updated", stats.Updated, "unchanged", stats.Unchanged, "skipped", stats.Skipped)
+	return stats, nil
+}
+
+func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats, error) {
+	src := res.State.SourceID
+	rows := make([]row, len(res.Items))
+	for i, it := range res.Items {
+		if it.Key == "" {
+			return data.SaveStats{}, fmt.Errorf("item %d (%q) has no key: data.AssignKeys was not called", i, it.Link)
+		}
+		r, err := toRow(it)
+		if err != nil {
+			return data.SaveStats{}, fmt.Errorf("item %q: %w", it.Key, err)
+		}
+		rows[i] = r
+	}
+
+	now := ns(s.now())
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return data.SaveStats{}, fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := s.saveState(ctx, tx, res.State); err != nil {
+		return data.SaveStats{}, err
+	}
+	sv := saver{
+		src: src, now: now,
+		find:   tx.StmtContext(ctx, s.stmt.findItem),
+		insert: tx.StmtContext(ctx, s.stmt.insertItem),
+		update: tx.StmtContext(ctx, s.stmt.updateItem),
+		see:    tx.StmtContext(ctx, s.stmt.seeTomb),
+	}
+	for i, it := range res.Items {
+		if err := sv.save(ctx, it.Key, rows[i]); err != nil {
+			return data.SaveStats{}, fmt.Errorf("item %q: %w", it.Key, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return data.SaveStats{}, fmt.Errorf("commit: %w", err)
+	}
+	return sv.stats, nil
+}
+
+// saver stores the items of one Save; its statements belong to the tx.
+type saver struct {
+	src                       string
+	now                       int64
+	find, insert, update, see *sql.Stmt
+	stats                     data.SaveStats
+}
+
+func (sv *saver) save(ctx context.Context, key string, r row) error {
+	var (
+		id                 int64
+		hash               []byte
+		updated, firstSeen int64
+	)
+	err := sv.find.QueryRowContext(ctx, sv.src, key).Scan(&id, &hash, &updated, &firstSeen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sv.add(ctx, key, r)
+	}
+	if err != nil {
+		return fmt.Errorf("look up: %w", err)
+	}
+	h := contentHash(r)
+	forward := r.updated.Valid && r.updated.Int64 > updated
+	if !forward && bytes.Equal(hash, h) {
+		sv.stats.Unchanged++
+		return nil
+	}
+	if forward {
+		updated = r.updated.Int64
+	} else {
+		updated = sv.now
+	}
+	_, err = sv.update.ExecContext(ctx, r.guid, r.title, r.link, r.summary, r.content, r.author,
+		r.categories, r.enclosures, r.lang, r.published, updated,
+		sv.now, sortDate(r.published, firstSeen), h, id)
+	if err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	sv.stats.Updated++
+	return nil
+}
+
+// add inserts a new key, unless a tombstone blocks it.
+func (sv *saver) add(ctx context.Context, key string, r row) error {
+	res, err := sv.see.ExecContext(ctx, sv.now, sv.src, key)
+	if err != nil {
+		return fmt.Errorf("check tombstone: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("check tombstone: %w", err)
+	} else if n > 0 {
+		sv.stats.Skipped++
+		return nil
+	}
+	updated := sv.now
+	switch {
+	case r.updated.Valid:
+		updated = r.updated.Int64
+	case r.published.Valid:
+		updated = r.published.Int64
+	}
+	_, err = sv.insert.ExecContext(ctx, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
+		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
+		sv.now, sv.now, sortDate(r.published, sv.now), contentHash(r))
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	sv.stats.New++
+	return nil
+}

@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// itemColumns is the column list scanItem reads.
+const itemColumns = `id, source_id, key, guid, title, link, summary, content, author,
+	categories, enclosures, lang, published, updated, first_seen, modified`
+
+// The newest-first reads; args: [source id,] cursor date, cursor id, limit.
+const (
+	recentQuery = `SELECT ` + itemColumns + ` FROM items
+		WHERE (sort_date, id) < (?, ?)
+		ORDER BY sort_date DESC, id DESC LIMIT ?`
+	recentSourceQuery = `SELECT ` + itemColumns + ` FROM items
+		WHERE source_id = ? AND (sort_date, id) < (?, ?)
+		ORDER BY sort_date DESC, id DESC LIMIT ?`
+)
+
+// statements are the hot queries, prepared once at Open.
+type statements struct {
+	// On the writer.
+	upsertState *sql.Stmt
+	findItem    *sql.Stmt
+	insertItem  *sql.Stmt
+	updateItem  *sql.Stmt
+	seeTomb     *sql.Stmt
+	// On the readers.
+	state        *sql.Stmt
+	recent       *sql.Stmt
+	recentSource *sql.Stmt
+}
+
+func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
+	list := []struct {
+		dst   **sql.Stmt
+		db    *sql.DB
+		query string
+	}{
+		{&st.upsertState, w, `INSERT INTO sources (id, etag, last_modified, last_attempt, last_success, failures,
+			last_error, error_class, next_attempt, title, link, last_yield, broken)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+			last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+			failures = excluded.failures, last_error = excluded.last_error,
+			error_class = excluded.error_class, next_attempt = excluded.next_attempt,
+			title = excluded.title, link = excluded.link, last_yield = excluded.last_yield,
+			broken = excluded.broken`},
+		{&st.findItem, w, `SELECT id, hash, updated, first_seen FROM items WHERE source_id = ? AND key = ?`},
+		{&st.insertItem, w, `INSERT INTO items (source_id, key, guid, title, link, summary, content, author,
+			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.updateItem, w, `UPDATE items SET guid = ?, title = ?, link = ?, summary = ?, content = ?,
+			author = ?, categories = ?, enclosures = ?, lang = ?, published = ?, updated = ?,
+			modified = ?, sort_date = ?, hash = ?
+		WHERE id = ?`},
+		{&st.seeTomb, w, `UPDATE tombstones SET last_seen = ? WHERE source_id = ? AND key = ?`},
+		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
+		{&st.recent, r, recentQuery},
+		{&st.recentSource, r, recentSourceQuery},
+	}
+	for _, p := range list {
+		stmt, err := p.db.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", firstLine(p.query), err)
+		}
+		*p.dst = stmt
+	}
+	return nil
+}
+
+func (st *statements) close() error {
+	var errs []error
+	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
+		st.seeTomb, st.state, st.recent, st.recentSource} {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func firstLine(q string) string {
+	for i, c := range q {
+		if c == '\n' {
+			return q[:i]
+		}
+	}
+	return q
+}
