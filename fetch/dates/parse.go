@@ -138,7 +138,7 @@ type positioned struct {
 func candidates(n string) []fields {
 	var full []positioned
 	for _, m := range ymdRe.FindAllStringSubmatchIndex(n, -1) {
-		if precededBy(n, m[0], "0123456789") || followedBy(n, m[1], "0123456789") {
+		if precededBy(n, m[0], "0123456789") || (isDigit(n[m[1]-1]) && followedBy(n, m[1], "0123456789")) {
 			continue
 		}
 		f := fields{y: atoi(n, m, 1), mo: atoi(n, m, 2), d: atoi(n, m, 3)}
@@ -182,7 +182,7 @@ func candidates(n string) []fields {
 		out = append(out, p.f)
 	}
 	for _, m := range mdRe.FindAllStringSubmatchIndex(n, -1) {
-		if precededBy(n, m[0], "0123456789./:-") || followedBy(n, m[1], "0123456789/:-") {
+		if precededBy(n, m[0], "0123456789./:-") || (isDigit(n[m[1]-1]) && followedBy(n, m[1], "0123456789/:-")) {
 			continue
 		}
 		f := fields{mo: atoi(n, m, 1), d: atoi(n, m, 2), noYear: true}
@@ -326,6 +326,8 @@ func year2(s string) int {
 	}
 	return y
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func precededBy(s string, i int, set string) bool {
 	return i > 0 && strings.IndexByte(set, s[i-1]) >= 0

@@ -40,6 +40,7 @@ func TestParseFormats(t *testing.T) {
 		"YYYY 年 MM 月 DD 日":              {"2020 年 02 月 14 日", utc(2020, 2, 13, 16, 0, 0), true},
 		"YYYY年M月D日 no padding":          {"2026年6月7日", utc(2026, 6, 6, 16, 0, 0), true},
 		"YYYY年MM月DD日 HH时MM分":            {"2015年11月26日 10时30分 来源：四川日报 【字体：大 中 小】", utc(2015, 11, 26, 2, 30, 0), false},
+		"YYYY年M月D日HH时 without minutes":  {"2026年6月17日17时", utc(2026, 6, 16, 16, 0, 0), true},
 		"HH时MM分SS秒":                     {"2015年11月26日10时30分15秒", utc(2015, 11, 26, 2, 30, 15), false},
 		"时间  :  YYYY-MM-DD HH:mm:ss":    {"时间  :  2026-06-04 10:13:50", utc(2026, 6, 4, 2, 13, 50), false},
 		"发布时间：YYYY-MM-DD HH:mm:ss":      {"发布时间：2026-01-22 11:40:11", utc(2026, 1, 22, 3, 40, 11), false},
