@@ -26,9 +26,15 @@ import (
 // Caps on the entities kept per kind, in order of appearance.
 var entityCaps = map[byte]int{'d': 8, 'y': 6, 'o': 8, 'n': 16, 'p': 16, 'h': 8, 'w': 8, 'e': 6}
 
-// docnoRe matches a document number such as 川府发〔2026〕12号, 国办发[2017]47号
-// or 粤府办(2020)2号 (NFKC has already made full-width brackets half-width).
-var docnoRe = regexp.MustCompile(`(\p{Han}{1,12})\s*[〔\[(【{]\s*((?:19|20)\d{2})\s*[〕\])】}]\s*0*(\d{1,4})\s*号`)
+// docnoRe matches the year and serial of a document number such as
+// 川府发〔2026〕12号, 国办发[2017]47号 or 粤府办(2020)2号 (NFKC has already made
+// full-width brackets half-width); the agency prefix before the bracket is
+// read by docNumbers.
+var docnoRe = regexp.MustCompile(`[〔\[(【{]\s*((?:19|20)\d{2})\s*[〕\])】}]\s*0*(\d{1,4})\s*号`)
+
+// maxDocPrefix is the most Han characters read before a document number's
+// bracket.
+const maxDocPrefix = 12
 
 // docnoStop are words that can precede an agency abbreviation in running
 // text; they are stripped from the front of the matched prefix.
@@ -54,19 +60,22 @@ var (
 	enDateMDRe  = regexp.MustCompile(`\b` + enMonth + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d{2})\b)?`)
 	enDateDMRe  = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + enMonth + `(?:,?\s+((?:19|20)\d{2})\b)?`)
 	zhDayRe     = regexp.MustCompile(`(\d{1,2})\s*日`)
+	clockRe     = regexp.MustCompile(`(?i)\b\d{1,2}\s*(?:时\s*(?:\d{1,2}\s*分)?|:\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?(?:\W|$))`)
 	zhOrdRe     = regexp.MustCompile(`第\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*(次|届|期|批|周|季度|轮|阶段|场|号)`)
 	zhPlenumRe  = regexp.MustCompile(`([一二三四五六七八九十]+)届([一二三四五六七八九十]+)中全会`)
 	zhQuarterRe = regexp.MustCompile(`([一二三四1-4])季度`)
-	enOrdRe     = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,4}(?:st|nd|rd|th))\s+(?:[\w'-]+\s+){0,4}?(meeting|session|plenary|plenum|conference|congress|batch|round|issue|week|quarter|expo|forum|typhoon)s?\b`)
+	enOrdRe     = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,4}(?:st|nd|rd|th))\s+(?:[\w'-]+\s+){0,4}?(meeting|session|plenary|plenum|conference|congress|batch|round|issue|week|quarter|expo|forum|festival|games|championship|fair|typhoon)s?\b`)
 	enWeekRe    = regexp.MustCompile(`\b[Ww]eek\s+(\d{1,2})\b`)
 	enQuarterRe = regexp.MustCompile(`\bQ([1-4])\b`)
 	zhYearRe    = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
 	enYearRe    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
-	numRe       = regexp.MustCompile(`(?i)(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|‰|万亿|万|亿|千|倍|percent|per cent|million|billion|trillion|thousand)?`)
-	zhPersonRe  = regexp.MustCompile(`(?:书记|省长|市长|主任|主席|总理|部长|厅长|局长|县长|区长|州长|委员长|秘书长)\s*(\p{Han}{2})`)
+	numRe       = regexp.MustCompile(`(?i)(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|‰|万亿|万|亿|倍|percent|per cent|million|billion|trillion|thousand)?`)
 	enPersonRe  = regexp.MustCompile(`\b(?:Governor|Mayor|Secretary|Premier|President|Chairman|Chairwoman|Minister|Director|Party chief|Party secretary)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)`)
 	workRe      = regexp.MustCompile(`《([^《》]{2,60})》`)
 )
+
+// officialTitles precede a person's name in Chinese news (省长黄强).
+var officialTitles = []string{"书记", "省长", "市长", "主任", "主席", "总理", "部长", "厅长", "局长", "县长", "区长", "州长", "秘书长"}
 
 // enOrdWords are English ordinal words.
 var enOrdWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -74,7 +83,8 @@ var enOrdWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4
 
 // enOrdClass maps the noun after an English ordinal to the Chinese classifier.
 var enOrdClass = map[string]string{"meeting": "次", "session": "次", "conference": "次", "plenary": "全会",
-	"plenum": "全会", "congress": "届", "expo": "届", "forum": "届", "batch": "批", "round": "轮",
+	"plenum": "全会", "congress": "届", "expo": "届", "forum": "届", "festival": "届", "games": "届",
+	"championship": "届", "fair": "届", "batch": "批", "round": "轮",
 	"issue": "期", "week": "周", "quarter": "季度", "typhoon": "号"}
 
 // surnames are the common Chinese surnames; a name after an official title
@@ -119,6 +129,9 @@ func monthNum(s string) int {
 // that a date is not also counted as numbers.
 type extractor struct {
 	text   []byte // working copy; consumed spans are overwritten with spaces
+	str    string // string(text), rebuilt after blanking
+	dirty  bool
+	latin  bool // text has ASCII letters: run the English patterns
 	docnos []string
 	ents   []string
 	seen   map[string]bool
@@ -129,7 +142,8 @@ type extractor struct {
 // (sorted). title is the cleaned title; text is title + "\n" + body, NFKC
 // normalised, case preserved.
 func extract(title, text string) (docnos, ents []string) {
-	x := &extractor{text: []byte(text), seen: map[string]bool{}, count: map[byte]int{}}
+	x := &extractor{text: []byte(text), str: text, seen: map[string]bool{}, count: map[byte]int{}}
+	x.latin = strings.IndexFunc(text, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }) >= 0
 	x.docNumbers()
 	for _, m := range workRe.FindAllStringSubmatch(text, -1) {
 		w := strings.ToLower(strings.Join(strings.Fields(m[1]), ""))
@@ -160,16 +174,37 @@ func (x *extractor) blank(i, j int) {
 	for k := i; k < j; k++ {
 		x.text[k] = ' '
 	}
+	x.dirty = x.dirty || j > i
+}
+
+// current returns the working text.
+func (x *extractor) current() string {
+	if x.dirty {
+		x.str, x.dirty = string(x.text), false
+	}
+	return x.str
 }
 
 // each runs f on every submatch of re in the working text and blanks the
-// matches f accepts.
-func (x *extractor) each(re *regexp.Regexp, f func(s string, m []int) bool) {
-	s := string(x.text)
+// matches f accepts. It does nothing unless the text contains need (a cheap
+// filter before the regexp).
+func (x *extractor) each(need string, re *regexp.Regexp, f func(s string, m []int) bool) {
+	s := x.current()
+	if need != "" && !strings.Contains(s, need) {
+		return
+	}
 	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 		if f(s, m) {
 			x.blank(m[0], m[1])
 		}
+	}
+}
+
+// eachEn is each for English patterns, skipped for text with no Latin
+// letters.
+func (x *extractor) eachEn(re *regexp.Regexp, f func(s string, m []int) bool) {
+	if x.latin {
+		x.each("", re, f)
 	}
 }
 
@@ -178,16 +213,30 @@ func (x *extractor) each(re *regexp.Regexp, f func(s string, m []int) bool) {
 // notice's title); numbers cited as the basis of another document
 // (《…》(国办发〔2017〕47号), 根据…, …号文件精神) are blanked but not kept.
 func (x *extractor) docNumbers() {
-	x.each(docnoRe, func(s string, m []int) bool {
-		prefix := cleanDocPrefix(s[m[2]:m[3]])
+	x.each("号", docnoRe, func(s string, m []int) bool {
+		start := m[0]
+		for start > 0 && (s[start-1] == ' ' || s[start-1] == '\t') {
+			start--
+		}
+		runEnd := start
+		for n := 0; n < maxDocPrefix && start > 0; n++ {
+			r, size := utf8.DecodeLastRuneInString(s[:start])
+			if !isHan(r) {
+				break
+			}
+			start -= size
+		}
+		run := s[start:runEnd]
+		x.blank(start, m[0])
+		prefix := cleanDocPrefix(run)
 		if prefix == "" {
 			return true
 		}
-		before, after := s[max(0, m[0]-24):m[0]], s[m[1]:min(len(s), m[1]+12)]
+		before, after := s[max(0, start-24):start], s[m[1]:min(len(s), m[1]+12)]
 		own := docnoLabel.MatchString(before) ||
-			(!citeVerb.MatchString(s[m[2]:m[3]]) && !citedBefore.MatchString(before) && !citedAfter.MatchString(after))
+			(!citeVerb.MatchString(run) && !citedBefore.MatchString(before) && !citedAfter.MatchString(after))
 		if own {
-			n := prefix + "〔" + s[m[4]:m[5]] + "〕" + s[m[6]:m[7]] + "号"
+			n := prefix + "〔" + s[m[2]:m[3]] + "〕" + s[m[4]:m[5]] + "号"
 			if !slices.Contains(x.docnos, n) && len(x.docnos) < 4 {
 				x.docnos = append(x.docnos, n)
 			}
@@ -245,15 +294,16 @@ func (x *extractor) dates() {
 		}
 		return s[m[2*i]:m[2*i+1]]
 	}
-	x.each(zhDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
-	x.each(isoDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
-	x.each(enDateMDRe, func(s string, m []int) bool {
+	x.each("月", zhDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.each("", isoDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.eachEn(enDateMDRe, func(s string, m []int) bool {
 		return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 1))), sub(s, m, 2))
 	})
-	x.each(enDateDMRe, func(s string, m []int) bool {
+	x.eachEn(enDateDMRe, func(s string, m []int) bool {
 		return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 2))), sub(s, m, 1))
 	})
-	x.each(zhDayRe, func(s string, m []int) bool {
+	x.each("", clockRe, func(string, []int) bool { return true })
+	x.each("日", zhDayRe, func(s string, m []int) bool {
 		if m[0] > 0 && (isDigitByte(s[m[0]-1]) || s[m[0]-1] == '.') {
 			return false
 		}
@@ -269,25 +319,25 @@ func (x *extractor) dates() {
 // ordinals finds 第N次-style ordinals, plenums (二十届三中全会), quarters and
 // English ordinals before a meeting-like noun.
 func (x *extractor) ordinals() {
-	x.each(zhOrdRe, func(s string, m []int) bool {
+	x.each("第", zhOrdRe, func(s string, m []int) bool {
 		if n := parseNumber(s[m[2]:m[3]]); n > 0 {
 			x.add("o:" + s[m[4]:m[5]] + ":" + strconv.Itoa(n))
 		}
 		return true
 	})
-	x.each(zhPlenumRe, func(s string, m []int) bool {
+	x.each("中全会", zhPlenumRe, func(s string, m []int) bool {
 		x.add("o:届:" + strconv.Itoa(parseNumber(s[m[2]:m[3]])))
 		x.add("o:全会:" + strconv.Itoa(parseNumber(s[m[4]:m[5]])))
 		return true
 	})
-	x.each(zhQuarterRe, func(s string, m []int) bool {
+	x.each("季度", zhQuarterRe, func(s string, m []int) bool {
 		if strings.HasSuffix(s[:m[0]], "前") {
 			return false
 		}
 		x.add("o:季度:" + strconv.Itoa(parseNumber(s[m[2]:m[3]])))
 		return true
 	})
-	x.each(enOrdRe, func(s string, m []int) bool {
+	x.eachEn(enOrdRe, func(s string, m []int) bool {
 		w := strings.ToLower(s[m[2]:m[3]])
 		n, ok := enOrdWords[w]
 		if !ok {
@@ -296,13 +346,13 @@ func (x *extractor) ordinals() {
 		if n > 0 {
 			x.add("o:" + enOrdClass[strings.ToLower(s[m[4]:m[5]])] + ":" + strconv.Itoa(n))
 		}
-		return true
+		return false // keep "joint meeting" for the gazetteer; 127th is no number
 	})
-	x.each(enWeekRe, func(s string, m []int) bool {
+	x.eachEn(enWeekRe, func(s string, m []int) bool {
 		x.add("o:周:" + strings.TrimLeft(s[m[2]:m[3]], "0"))
 		return true
 	})
-	x.each(enQuarterRe, func(s string, m []int) bool {
+	x.eachEn(enQuarterRe, func(s string, m []int) bool {
 		x.add("o:季度:" + s[m[2]:m[3]])
 		return true
 	})
@@ -311,7 +361,7 @@ func (x *extractor) ordinals() {
 // years finds 2021年 and free-standing 19xx/20xx.
 func (x *extractor) years() {
 	for _, re := range []*regexp.Regexp{zhYearRe, enYearRe} {
-		x.each(re, func(s string, m []int) bool {
+		x.each("", re, func(s string, m []int) bool {
 			x.add("y:" + s[m[2]:m[3]])
 			return true
 		})
@@ -320,14 +370,23 @@ func (x *extractor) years() {
 
 // persons finds people named after an official title.
 func (x *extractor) persons() {
-	x.each(zhPersonRe, func(s string, m []int) bool {
-		name := s[m[2]:m[3]]
-		if r, _ := decodeRune(name); strings.ContainsRune(surnames, r) {
-			x.add("h:" + name)
+	s := x.current()
+	for _, t := range officialTitles {
+		for i := 0; ; {
+			j := strings.Index(s[i:], t)
+			if j < 0 {
+				break
+			}
+			i += j + len(t)
+			rest := strings.TrimLeft(s[i:], " ")
+			r1, n1 := decodeRune(rest)
+			r2, n2 := decodeRune(rest[n1:])
+			if strings.ContainsRune(surnames, r1) && isHan(r2) {
+				x.add("h:" + rest[:n1+n2])
+			}
 		}
-		return false
-	})
-	x.each(enPersonRe, func(s string, m []int) bool {
+	}
+	x.eachEn(enPersonRe, func(s string, m []int) bool {
 		x.add("h:" + strings.ToLower(s[m[2]:m[3]]))
 		return false
 	})
@@ -336,7 +395,7 @@ func (x *extractor) persons() {
 // gazetteer finds places and kinds of event, in Chinese by longest match
 // and in English by whole words.
 func (x *extractor) gazetteer() {
-	s := string(x.text)
+	s := x.current()
 	for i := 0; i < len(s); {
 		r, n := decodeRune(s[i:])
 		adv := n
@@ -350,6 +409,9 @@ func (x *extractor) gazetteer() {
 			}
 		}
 		i += adv
+	}
+	if !x.latin {
+		return
 	}
 	ws := splitWords(strings.ToLower(s))
 	for i, w := range ws {
@@ -370,7 +432,7 @@ func (x *extractor) gazetteer() {
 
 // numbers finds the remaining numbers with their units.
 func (x *extractor) numbers() {
-	x.each(numRe, func(s string, m []int) bool {
+	x.each("", numRe, func(s string, m []int) bool {
 		if m[0] > 0 && isASCIIAlnum(s[m[0]-1]) || m[0] > 0 && s[m[0]-1] == '.' {
 			return false
 		}

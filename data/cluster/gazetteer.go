@@ -6,6 +6,10 @@ type place struct {
 	ids []string
 	zh  []string
 	en  []string
+	// province marks a province-level name: it is in most items from that
+	// province, so it vetoes (disjoint places) but never counts as
+	// agreement.
+	province bool
 }
 
 // places is a small bilingual gazetteer: the provinces and prefecture-level
@@ -14,9 +18,9 @@ type place struct {
 // that are also ordinary words (南岸 "south bank", 长寿 "longevity") are left
 // out.
 var places = []place{
-	{ids: []string{"sichuan"}, zh: []string{"四川"}, en: []string{"sichuan"}},
-	{ids: []string{"chongqing"}, zh: []string{"重庆"}, en: []string{"chongqing"}},
-	{ids: []string{"sichuan", "chongqing"}, zh: []string{"川渝"}},
+	{ids: []string{"sichuan"}, zh: []string{"四川"}, en: []string{"sichuan"}, province: true},
+	{ids: []string{"chongqing"}, zh: []string{"重庆"}, en: []string{"chongqing"}, province: true},
+	{ids: []string{"sichuan", "chongqing"}, zh: []string{"川渝"}, province: true},
 	{ids: []string{"chengdu", "chongqing"}, zh: []string{"成渝"}},
 	{ids: []string{"chengdu"}, zh: []string{"成都", "蓉城"}, en: []string{"chengdu"}},
 	{ids: []string{"zigong"}, zh: []string{"自贡"}, en: []string{"zigong"}},
@@ -67,7 +71,7 @@ var places = []place{
 	{ids: []string{"wulong"}, zh: []string{"武隆"}, en: []string{"wulong"}},
 	{ids: []string{"liangjiang-new-area"}, zh: []string{"两江新区"}, en: []string{"liangjiang new area"}},
 	{ids: []string{"western-science-city"}, zh: []string{"西部科学城"}, en: []string{"western china science city", "western science city"}},
-	{ids: []string{"guangdong"}, zh: []string{"广东"}, en: []string{"guangdong"}},
+	{ids: []string{"guangdong"}, zh: []string{"广东"}, en: []string{"guangdong"}, province: true},
 	{ids: []string{"guangzhou"}, zh: []string{"广州"}, en: []string{"guangzhou"}},
 	{ids: []string{"shenzhen"}, zh: []string{"深圳"}, en: []string{"shenzhen"}},
 	{ids: []string{"zhuhai"}, zh: []string{"珠海"}, en: []string{"zhuhai"}},
@@ -75,21 +79,21 @@ var places = []place{
 	{ids: []string{"dongguan"}, zh: []string{"东莞"}, en: []string{"dongguan"}},
 	{ids: []string{"zhanjiang"}, zh: []string{"湛江"}, en: []string{"zhanjiang"}},
 	{ids: []string{"shantou"}, zh: []string{"汕头"}, en: []string{"shantou"}},
-	{ids: []string{"greater-bay-area"}, zh: []string{"粤港澳大湾区", "大湾区"}, en: []string{"greater bay area"}},
-	{ids: []string{"hong-kong"}, zh: []string{"香港"}, en: []string{"hong kong"}},
-	{ids: []string{"macao"}, zh: []string{"澳门"}, en: []string{"macao", "macau"}},
-	{ids: []string{"zhejiang"}, zh: []string{"浙江"}, en: []string{"zhejiang"}},
+	{ids: []string{"greater-bay-area"}, zh: []string{"粤港澳大湾区", "大湾区"}, en: []string{"greater bay area"}, province: true},
+	{ids: []string{"hong-kong"}, zh: []string{"香港"}, en: []string{"hong kong"}, province: true},
+	{ids: []string{"macao"}, zh: []string{"澳门"}, en: []string{"macao", "macau"}, province: true},
+	{ids: []string{"zhejiang"}, zh: []string{"浙江"}, en: []string{"zhejiang"}, province: true},
 	{ids: []string{"hangzhou"}, zh: []string{"杭州"}, en: []string{"hangzhou"}},
 	{ids: []string{"ningbo"}, zh: []string{"宁波"}, en: []string{"ningbo"}},
 	{ids: []string{"wenzhou"}, zh: []string{"温州"}, en: []string{"wenzhou"}},
 	{ids: []string{"jiaxing"}, zh: []string{"嘉兴"}, en: []string{"jiaxing"}},
 	{ids: []string{"shaoxing"}, zh: []string{"绍兴"}, en: []string{"shaoxing"}},
-	{ids: []string{"beijing"}, zh: []string{"北京"}, en: []string{"beijing"}},
-	{ids: []string{"shanghai"}, zh: []string{"上海"}, en: []string{"shanghai"}},
-	{ids: []string{"yunnan"}, zh: []string{"云南"}, en: []string{"yunnan"}},
-	{ids: []string{"guizhou"}, zh: []string{"贵州"}, en: []string{"guizhou"}},
-	{ids: []string{"shaanxi"}, zh: []string{"陕西"}, en: []string{"shaanxi"}},
-	{ids: []string{"xizang"}, zh: []string{"西藏"}, en: []string{"xizang", "tibet"}},
+	{ids: []string{"beijing"}, zh: []string{"北京"}, en: []string{"beijing"}, province: true},
+	{ids: []string{"shanghai"}, zh: []string{"上海"}, en: []string{"shanghai"}, province: true},
+	{ids: []string{"yunnan"}, zh: []string{"云南"}, en: []string{"yunnan"}, province: true},
+	{ids: []string{"guizhou"}, zh: []string{"贵州"}, en: []string{"guizhou"}, province: true},
+	{ids: []string{"shaanxi"}, zh: []string{"陕西"}, en: []string{"shaanxi"}, province: true},
+	{ids: []string{"xizang"}, zh: []string{"西藏"}, en: []string{"xizang", "tibet"}, province: true},
 }
 
 // event is a bilingual kind of event, used to veto cross-language merges of
@@ -118,6 +122,22 @@ var events = []event{
 	{id: "summit", zh: []string{"峰会"}, en: []string{"summit"}},
 	{id: "games", zh: []string{"运动会", "亚运会"}, en: []string{"games"}},
 }
+
+// provinceLevel holds the entity values (see entityValue) of province-level
+// places.
+var provinceLevel = func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for _, p := range places {
+		if p.province {
+			for _, id := range p.ids {
+				if v, ok := entityValue("p:" + id); ok {
+					m[v] = true
+				}
+			}
+		}
+	}
+	return m
+}()
 
 // gazetteer indexes places and events for one-pass matching.
 type gazetteer struct {

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"container/heap"
+	"slices"
 	"sync"
 )
 
@@ -75,6 +76,7 @@ func (ix *Index) Add(id int64, s Sketch) {
 	ix.remove(id)
 	c := compile(s)
 	c.id = id
+	c.mh = slices.Clone(c.mh) // never alias the caller's slice
 	if c.pub == noTime {
 		return
 	}

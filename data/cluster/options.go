@@ -8,7 +8,7 @@ const (
 	DefaultWindow          = 72 * time.Hour
 	DefaultThreshold       = 0.45
 	DefaultEntityThreshold = 0.12
-	DefaultMinShared       = 3
+	DefaultMinShared       = 4
 	DefaultBands           = 32
 	DefaultRows            = 2
 )
@@ -33,7 +33,7 @@ type Options struct {
 	// date (places, people, numbers, ordinals, named documents). Default 0.12.
 	EntityThreshold float64
 	// MinShared is the number of agreeing entities (including the date) the
-	// entity rule needs. Default 3.
+	// entity rule needs. Default 4.
 	MinShared int
 	// Bands and Rows shape the LSH index over the MinHash: Bands*Rows of the
 	// SketchSize values are used, in Bands bands of Rows values each. Two

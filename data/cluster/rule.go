@@ -121,8 +121,9 @@ type verdict struct {
 //     least o.EntityThreshold and they agree on o.MinShared specific
 //     entities, one of them a date;
 //  5. an English and a Chinese item merge only with o.CrossLanguage, when
-//     they share a date and two places or people and no ordinal, year or
-//     event kind conflicts.
+//     they share a date and two places below province level, people or
+//     ordinals (第三次 = "third meeting"), and no ordinal, year or event
+//     kind conflicts.
 func decide(q, c *compiled, o *Options) (verdict, bool) {
 	if q.link != 0 && q.link == c.link {
 		return verdict{rule: ruleLink, score: 1}, true
@@ -165,8 +166,8 @@ func bilingual(a, b string) bool {
 	return (a == "zh" && b == "en") || (a == "en" && b == "zh")
 }
 
-// crossLanguage is rule 5 of decide. Its score is the share of the smaller
-// item's places and people that the other mentions.
+// crossLanguage is rule 5 of decide. Its score is n/(n+1) for n shared
+// entities: 0.67 for two, 0.75 for three.
 func crossLanguage(q, c *compiled) (verdict, bool) {
 	if !datesAgree(kindOf(q.ents, 'd'), kindOf(c.ents, 'd')) ||
 		disjointBoth(kindOf(q.ents, 'y'), kindOf(c.ents, 'y')) ||
@@ -174,21 +175,22 @@ func crossLanguage(q, c *compiled) (verdict, bool) {
 		disjointBoth(kindOf(q.ents, 'e'), kindOf(c.ents, 'e')) {
 		return verdict{}, false
 	}
-	qn := kindOf(q.ents, 'p')
-	cn := kindOf(c.ents, 'p')
-	n := countShared(qn, cn) + countShared(kindOf(q.ents, 'h'), kindOf(c.ents, 'h'))
+	n := sharedLocal(q.ents, c.ents) +
+		countShared(kindOf(q.ents, 'h'), kindOf(c.ents, 'h')) +
+		countShared(kindOf(q.ents, 'o'), kindOf(c.ents, 'o'))
 	if n < 2 {
 		return verdict{}, false
 	}
-	small := min(len(qn), len(cn)) + min(len(kindOf(q.ents, 'h')), len(kindOf(c.ents, 'h')))
-	return verdict{rule: ruleCross, score: float64(n) / float64(max(small, n)), shared: n}, true
+	return verdict{rule: ruleCross, score: float64(n) / float64(n+1), shared: n}, true
 }
 
 // conflict reports entity disagreement that marks two look-alike texts as
 // different stories: dates with no day in common, disjoint years, an
 // ordinal classifier with different values (第三次 vs 第四次), disjoint
 // places or named documents, or numbers that mostly differ (fewer than half
-// of the smaller set shared, when both have at least two).
+// of the smaller set shared, when both quote numbers): a template filled in
+// twice differs exactly in such slots, while two reports of one event quote
+// the same key figures.
 func conflict(a, b []uint64) bool {
 	if !datesAgree(kindOf(a, 'd'), kindOf(b, 'd')) {
 		return true
@@ -200,7 +202,7 @@ func conflict(a, b []uint64) bool {
 		return true
 	}
 	na, nb := kindOf(a, 'n'), kindOf(b, 'n')
-	if m := min(len(na), len(nb)); m >= 2 && 2*countShared(na, nb) < m {
+	if m := min(len(na), len(nb)); m >= 1 && 2*countShared(na, nb) < m {
 		return true
 	}
 	return false
@@ -258,16 +260,30 @@ func ordinalConflict(a, b []uint64) bool {
 	return false
 }
 
-// agreement counts the specific entities two items share (dates, places,
-// people, numbers, ordinals, named documents) and says whether a date is
-// among them.
+// agreement counts the specific entities two items share (dates, places
+// below province level, people, numbers, ordinals, named documents) and
+// says whether a date is among them.
 func agreement(a, b []uint64) (n int, dated bool) {
-	d := sharedDates(kindOf(a, 'd'), kindOf(b, 'd'))
-	n = d
-	for _, k := range []byte{'p', 'h', 'n', 'o', 'w'} {
+	da, db := kindOf(a, 'd'), kindOf(b, 'd')
+	d := min(sharedDates(da, db), sharedDates(db, da))
+	n = d + sharedLocal(a, b)
+	for _, k := range []byte{'h', 'n', 'o', 'w'} {
 		n += countShared(kindOf(a, k), kindOf(b, k))
 	}
 	return n, d > 0
+}
+
+// sharedLocal counts the places below province level two items share.
+func sharedLocal(a, b []uint64) int {
+	n := 0
+	for _, v := range kindOf(a, 'p') {
+		if !provinceLevel[v] {
+			if _, ok := slices.BinarySearch(kindOf(b, 'p'), v); ok {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // disjointBoth is true when both sets are non-empty and share nothing.

@@ -66,6 +66,16 @@ var boilerLine = regexp.MustCompile(`(?i)^\s*[【\[]?\s*(?:来\s*源|稿\s*源|�
 // and "来源：X" style labels with their value.
 var boilerWidget = regexp.MustCompile(`【[^】]{0,12}(?:字体|打印|关闭|收藏|纠错)[^】]{0,12}】|字体\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]?|(?:来源|稿源|责任编辑|终审|编辑)\s*[:：]\s*[^\s，。,;；]{1,20}`)
 
+// widgetHint reports whether line may hold something boilerWidget removes.
+func widgetHint(line string) bool {
+	for _, w := range []string{"【", "字体", "来源", "稿源", "编辑", "终审"} {
+		if strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyDate matches a line that is nothing but a date or time, optionally
 // labelled: the publication stamp of a page or the signing date of a
 // document, which a re-post repeats or replaces.
@@ -110,7 +120,10 @@ func cleanBody(body string) string {
 		if boilerLine.MatchString(line) || onlyFurniture.MatchString(line) {
 			continue
 		}
-		line = strings.TrimSpace(boilerWidget.ReplaceAllString(line, " "))
+		if widgetHint(line) {
+			line = boilerWidget.ReplaceAllString(line, " ")
+		}
+		line = strings.TrimSpace(line)
 		if line == "" || onlyDate.MatchString(line) {
 			continue
 		}

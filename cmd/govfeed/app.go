@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"github.com/govfeed/govfeed/config"
+	"github.com/govfeed/govfeed/data/sqlite"
+	"github.com/govfeed/govfeed/fetch"
+	"github.com/govfeed/govfeed/fetch/clean"
+	"github.com/govfeed/govfeed/fetch/web"
+	"github.com/govfeed/govfeed/publish"
+)
+
+// flagSet returns a FlagSet whose --help prints the command's manual.
+func flagSet(c command, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseFlags parses args; --help prints help and returns errHelp.
+func parseFlags(fs *flag.FlagSet, c command, e env, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprint(e.stdout, c.help)
+			return errHelp
+		}
+		return usageError{fmt.Sprintf("%s: %v", c.name, err)}
+	}
+	return nil
+}
+
+// errHelp ends a command after it printed its help.
+var errHelp = fmt.Errorf("help printed")
+
+// loadConfig reads path, or the embedded default when path is empty.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Default()
+	}
+	return config.Load(path)
+}
+
+// newLogger builds the process logger: text on a terminal, JSON otherwise
+// when the config says "auto"; level from the config.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.Log.Format
+	if format == "" || format == "auto" {
+		format = "json"
+		if isTerminal(w) {
+			format = "text"
+		}
+	}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// app is govfeed's components wired from one config.
+type app struct {
+	cfg    *config.Config                // the config the app was opened with
+	cur    atomic.Pointer[config.Config] // the config in force (SIGHUP swaps it)
+	log    *slog.Logger
+	store  *sqlite.Store
+	pub    *publish.Publisher
+	runner *fetch.Runner
+}
+
+// openApp opens the store and builds the publisher and the runner.
+// onChange, if set, is called with the publisher after stored items change.
+func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{Logger: log.With("component", "store")})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	a := &app{cfg: cfg, log: log, store: st}
+	a.cur.Store(cfg)
+	a.pub = publish.New(publishOptions(cfg, log), st)
+	a.pub.SetSources(cfg.Sources)
+	getter := &web.Getter{
+		Client:    web.NewClient(web.ClientOptions{}),
+		UserAgent: cfg.Defaults.UserAgentFor(version),
+		Logger:    log.With("component", "web"),
+	}
+	san := clean.NewSanitizer()
+	a.runner = fetch.NewRunner(fetch.Options{
+		Concurrency: cfg.Defaults.Concurrency,
+		PerHost:     cfg.Defaults.PerHost,
+		Delay:       cfg.Defaults.Delay,
+		Retention: func(id string) fetch.Retention {
+			r := a.cur.Load().RetentionFor(id)
+			return fetch.Retention{MaxAge: r.MaxAge, MaxItems: r.MaxItems}
+		},
+		Sanitizer: san,
+		OnChange:  a.pub.Invalidate,
+		Logger:    log.With("component", "fetch"),
+	}, getter, st)
+	return a, nil
+}
+
+func publishOptions(cfg *config.Config, log *slog.Logger) publish.Options {
+	return publish.Options{
+		Title:   cfg.Feed.Title,
+		ID:      cfg.Feed.ID,
+		BaseURL: strings.TrimRight(cfg.Feed.BaseURL, "/"),
+		Entries: cfg.Feed.Entries,
+		Icon:    cfg.Feed.Icon,
+		Logo:    cfg.Feed.Logo,
+		Logger:  log.With("component", "publish"),
+	}
+}
+
+func (a *app) close() error {
+	return a.store.Close()
+}
+
+// configFlag adds the --config flag shared by every command.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "", "configuration `file` (default: the embedded default)")
+}

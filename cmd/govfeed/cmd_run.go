@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/govfeed/govfeed/fetch"
+	"github.com/govfeed/govfeed/publish"
+)
+
+func runCommand() command {
+	c := command{
+		name:    "run",
+		summary: "run the daemon: fetch on schedule and serve the feeds",
+		help: `NAME
+    govfeed run - run the govfeed daemon
+
+SYNOPSIS
+    govfeed run [--config FILE]
+
+DESCRIPTION
+    Fetches every configured source on its own schedule (a cron spec or
+    "@every 30m", with a small random jitter), stores new and changed items
+    in the SQLite database under data_dir, and serves the feeds over HTTP on
+    the configured listen address:
+
+        GET /feed.atom            the newest entries across all sources
+        GET /sources/{id}.atom    the newest entries of one source
+        GET /healthz              200 when the store answers
+
+    A source is never fetched twice at once; at most defaults.concurrency
+    sources are fetched together and at most defaults.per_host requests go
+    to one host at a time. Failing sources back off exponentially; one
+    source's failure never affects another.
+
+SIGNALS
+    SIGINT, SIGTERM   stop taking work, let fetches in flight finish (cancel
+                      them after defaults.grace), close the database, exit 0.
+    SIGHUP            reload the configuration file: added, removed and
+                      changed sources take effect at once; stored data and
+                      open connections are kept. An invalid file is logged
+                      and the old configuration stays in force.
+
+OPTIONS
+    --config FILE     configuration file (default: the embedded default)
+`,
+	}
+	c.run = func(ctx context.Context, e env, args []string) error {
+		fs := flagSet(c, e)
+		cfgPath := configFlag(fs)
+		if err := parseFlags(fs, c, e, args); err != nil {
+			return helpOK(err)
+		}
+		if fs.NArg() > 0 {
+			return usageError{"run takes no arguments"}
+		}
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		return daemon(ctx, e, *cfgPath, hup, nil)
+	}
+	return c
+}
+
+// helpOK turns the "help printed" sentinel into success.
+func helpOK(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+// daemon runs until ctx ends. Each value on reload re-reads cfgPath. When
+// ready is non-nil, the bound listen address is sent on it once serving.
+func daemon(ctx context.Context, e env, cfgPath string, reload <-chan os.Signal, ready chan<- string) error {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, e.stderr)
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := a.close(); err != nil {
+			log.Error("closing store", "err", err)
+		}
+	}()
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (config key listen): %w", cfg.Listen, err)
+	}
+	srv := publish.NewServer(cfg.Listen, a.pub.Handler())
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "feed", cfg.Feed.BaseURL+"/feed.atom", "sources", len(cfg.Sources), "data_dir", cfg.DataDir)
+
+	sched := fetch.NewScheduler(fetch.SchedulerOptions{
+		Jitter: cfg.Defaults.Jitter,
+		Logger: log.With("component", "scheduler"),
+	}, a.runner)
+	if err := sched.Set(ctx, cfg.Sources); err != nil {
+		return err
+	}
+	sched.Start()
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-srvErr:
+			runErr = fmt.Errorf("http server: %w", err)
+			break loop
+		case <-reload:
+			a.reload(ctx, cfgPath, sched)
+		}
+	}
+
+	log.Info("shutting down", "grace", cfg.Defaults.Grace)
+	grace, cancel := context.WithTimeout(context.Background(), cfg.Defaults.Grace)
+	defer cancel()
+	sched.Stop(grace)
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http shutdown", "err", err)
+	}
+	return runErr
+}
+
+// reload re-reads the configuration; an invalid file leaves the old one in
+// force. Sources, their schedules and retention change at once; listen,
+// data_dir, the feed section and the fetch limits need a restart.
+func (a *app) reload(ctx context.Context, path string, sched *fetch.Scheduler) {
+	if path == "" {
+		a.log.Info("SIGHUP: running on the embedded default; nothing to reload")
+		return
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		a.log.Error("SIGHUP: configuration not reloaded; the old one stays in force", "err", err)
+		return
+	}
+	old := a.cur.Load()
+	if cfg.Listen != old.Listen || cfg.DataDir != old.DataDir || cfg.Feed != old.Feed ||
+		cfg.Defaults.Concurrency != old.Defaults.Concurrency || cfg.Defaults.PerHost != old.Defaults.PerHost {
+		a.log.Warn("SIGHUP: listen, data_dir, feed, concurrency and per_host changes take effect on restart")
+	}
+	if err := sched.Set(ctx, cfg.Sources); err != nil {
+		a.log.Error("SIGHUP: configuration not reloaded", "err", err)
+		return
+	}
+	a.cur.Store(cfg)
+	a.pub.SetSources(cfg.Sources)
+	a.log.Info("configuration reloaded", "file", path, "sources", len(cfg.Sources))
+}

@@ -1,0 +1,35 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/govfeed/govfeed/data"
+	"github.com/govfeed/govfeed/fetch/feed"
+)
+
+// harvestFeed reads an RSS, Atom or JSON Feed source with a conditional GET.
+func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {
+	req := r.request(src, src.URL)
+	req.ETag, req.LastModified = st.ETag, st.LastModified
+	resp, err := r.gate.get(ctx, req, 0)
+	if err != nil {
+		return harvest{}, err
+	}
+	h := harvest{etag: resp.ETag, lastModified: resp.LastModified}
+	if resp.NotModified {
+		h.notModified = true
+		return h, nil
+	}
+	f, err := feed.Parse(resp.Body, resp.Header.Get("Content-Type"), feed.Options{
+		BaseURL:  resp.URL,
+		Location: src.Location,
+		Now:      r.now,
+		Sanitize: r.opts.Sanitizer.HTML,
+	})
+	if err != nil {
+		return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("parse %s: %w", resp.URL, err)}
+	}
+	h.items, h.title, h.link, h.listed = f.Items, f.Title, f.Link, len(f.Items)
+	return h, nil
+}

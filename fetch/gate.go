@@ -1,0 +1,84 @@
+package fetch
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/govfeed/govfeed/fetch/web"
+)
+
+// hostGate wraps a Getter so that one host gets at most perHost requests at
+// a time, and, when a request asks for it, a least delay between the start
+// of two requests to that host.
+type hostGate struct {
+	next    Getter
+	perHost int
+
+	mu    sync.Mutex
+	hosts map[string]*hostSlot
+}
+
+type hostSlot struct {
+	sem chan struct{}
+	mu  sync.Mutex // guards last
+	// last is when the previous request to this host started.
+	last time.Time
+}
+
+func newHostGate(next Getter, perHost int) *hostGate {
+	if perHost <= 0 {
+		perHost = 2
+	}
+	return &hostGate{next: next, perHost: perHost, hosts: make(map[string]*hostSlot)}
+}
+
+func (g *hostGate) slot(host string) *hostSlot {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s, ok := g.hosts[host]
+	if !ok {
+		s = &hostSlot{sem: make(chan struct{}, g.perHost)}
+		g.hosts[host] = s
+	}
+	return s
+}
+
+// get performs r through the gate; delay is the least spacing between
+// requests to r's host (0 for none).
+func (g *hostGate) get(ctx context.Context, r web.Request, delay time.Duration) (*web.Response, error) {
+	s := g.slot(hostOf(r.URL))
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, &web.Error{Class: classOfCtx(ctx), URL: r.URL, Err: ctx.Err()}
+	}
+	defer func() { <-s.sem }()
+	if delay > 0 {
+		if err := s.wait(ctx, delay); err != nil {
+			return nil, &web.Error{Class: classOfCtx(ctx), URL: r.URL, Err: err}
+		}
+	}
+	return g.next.Get(ctx, r)
+}
+
+// wait sleeps until delay has passed since the previous request to the host
+// started, then records this request's start.
+func (s *hostSlot) wait(ctx context.Context, delay time.Duration) error {
+	s.mu.Lock()
+	start := s.last.Add(delay)
+	now := time.Now()
+	if start.Before(now) {
+		start = now
+	}
+	s.last = start
+	s.mu.Unlock()
+	t := time.NewTimer(time.Until(start))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

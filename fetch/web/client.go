@@ -1,0 +1,93 @@
+// Package web is govfeed's one HTTP client and its polite GET: conditional
+// requests, a cap on the decoded body, gzip handled by hand so that a gzip
+// bomb fails instead of filling memory, Retry-After honoured, the
+// cookie-and-retry answer to government anti-bot challenges (HTTP 412/521),
+// and every failure classified as a data.ErrorClass.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// ClientOptions tune the shared transport. Zero values mean the defaults
+// given per field.
+type ClientOptions struct {
+	DialTimeout           time.Duration // default 10s
+	TLSHandshakeTimeout   time.Duration // default 10s
+	ResponseHeaderTimeout time.Duration // default 30s
+	IdleConnTimeout       time.Duration // default 90s
+	MaxIdleConnsPerHost   int           // default 4
+}
+
+// maxRedirects is how many redirects one GET follows.
+const maxRedirects = 10
+
+// Redirect errors, wrapped in the *url.Error that http.Client returns and
+// classified as data.ErrNetwork by Get.
+var (
+	ErrTooManyRedirects = errors.New("too many redirects")
+	ErrRedirectLoop     = errors.New("redirect loop")
+	ErrInsecureRedirect = errors.New("redirect from https to http refused")
+)
+
+// NewClient builds the one *http.Client that main injects everywhere. Its
+// transport takes the proxy from the environment, allows HTTP/2, has
+// explicit timeouts and does not decompress (Get does, under a cap). It
+// follows at most 10 redirects, refuses a redirect from https to http and
+// stops on a loop. It has no overall Timeout: callers bound each fetch with
+// a context deadline.
+func NewClient(o ClientOptions) *http.Client {
+	dial := (&net.Dialer{Timeout: orDefault(o.DialTimeout, 10*time.Second), KeepAlive: 30 * time.Second}).DialContext
+	perHost := o.MaxIdleConnsPerHost
+	if perHost <= 0 {
+		perHost = 4
+	}
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dial,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   orDefault(o.TLSHandshakeTimeout, 10*time.Second),
+		ResponseHeaderTimeout: orDefault(o.ResponseHeaderTimeout, 30*time.Second),
+		IdleConnTimeout:       orDefault(o.IdleConnTimeout, 90*time.Second),
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   perHost,
+		DisableCompression:    true,
+	}
+	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// checkRedirect is the redirect policy of NewClient. A redirect back to an
+// URL already visited is a loop, unless the response that sent it set a
+// cookie: anti-bot gates answer the first visit with a cookie and a redirect
+// to the same page.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return fmt.Errorf("%w: stopped after %d", ErrTooManyRedirects, maxRedirects)
+	}
+	prev := via[len(via)-1]
+	if prev.URL.Scheme == "https" && req.URL.Scheme == "http" {
+		return fmt.Errorf("%w: %s", ErrInsecureRedirect, req.URL)
+	}
+	if req.Response != nil && len(req.Response.Cookies()) > 0 {
+		return nil
+	}
+	next := req.URL.String()
+	for _, r := range via {
+		if r.URL.String() == next {
+			return fmt.Errorf("%w: back to %s", ErrRedirectLoop, next)
+		}
+	}
+	return nil
+}
