@@ -2,7 +2,7 @@
 // strictly (unknown keys, wrong types and duplicate keys are errors),
 // applies every default, validates every value and turns the sources into
 // []data.Source. All problems are reported at once, each as an *Error that
-// names the file, line and key. REFERENCE.md lists every key.
+// names the file, line and key. The README lists every key.
 package config
 
 import (

@@ -165,3 +165,9 @@ func jsonDate(v any, unit string, loc *time.Location, now time.Time) (time.Time,
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// MapJSON is the mapping a json source applies, for tools that show an
+// operator what a mapping yields (govfeed try) without storing anything.
+func MapJSON(body []byte, base string, m data.JSONRules, loc *time.Location, now time.Time) ([]data.Item, error) {
+	return mapJSON(body, base, m, loc, now)
+}

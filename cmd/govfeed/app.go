@@ -90,8 +90,7 @@ type app struct {
 }
 
 // openApp opens the store and builds the publisher and the runner.
-// onChange, if set, is called with the publisher after stored items change.
-func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client web.ClientOptions) (*app, error) {
 	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{Logger: log.With("component", "store")})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -101,7 +100,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.pub = publish.New(publishOptions(cfg, log), st)
 	a.pub.SetSources(cfg.Sources)
 	getter := &web.Getter{
-		Client:    web.NewClient(web.ClientOptions{}),
+		Client:    web.NewClient(client),
 		UserAgent: cfg.Defaults.UserAgentFor(version),
 		Logger:    log.With("component", "web"),
 	}

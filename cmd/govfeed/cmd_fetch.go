@@ -10,6 +10,7 @@ import (
 
 	"github.com/govfeed/govfeed/data"
 	"github.com/govfeed/govfeed/fetch"
+	"github.com/govfeed/govfeed/fetch/web"
 )
 
 func fetchCommand() command {
@@ -57,7 +58,7 @@ OPTIONS
 		if cfg.Log.Level == "debug" {
 			log = newLogger(cfg, e.stderr)
 		}
-		a, err := openApp(ctx, cfg, log)
+		a, err := openApp(ctx, cfg, log, web.ClientOptions{DialAddr: e.getenv("GOVFEED_DIAL")})
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/govfeed/govfeed/fetch/web"
 )
 
 func publishCommand() command {
@@ -47,7 +49,7 @@ OPTIONS
 		if err != nil {
 			return err
 		}
-		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr))
+		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr), web.ClientOptions{})
 		if err != nil {
 			return err
 		}

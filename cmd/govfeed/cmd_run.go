@@ -11,7 +11,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/govfeed/govfeed/config"
 	"github.com/govfeed/govfeed/fetch"
+	"github.com/govfeed/govfeed/fetch/web"
 	"github.com/govfeed/govfeed/publish"
 )
 
@@ -64,7 +66,7 @@ OPTIONS
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		defer signal.Stop(hup)
-		return daemon(ctx, e, *cfgPath, hup, nil)
+		return daemon(ctx, e, daemonOptions{cfgPath: *cfgPath, reload: hup})
 	}
 	return c
 }
@@ -77,15 +79,26 @@ func helpOK(err error) error {
 	return err
 }
 
-// daemon runs until ctx ends. Each value on reload re-reads cfgPath. When
-// ready is non-nil, the bound listen address is sent on it once serving.
-func daemon(ctx context.Context, e env, cfgPath string, reload <-chan os.Signal, ready chan<- string) error {
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		return err
+// daemonOptions say what a daemon runs on.
+type daemonOptions struct {
+	cfgPath string         // the file read at start and on reload ("" = embedded default)
+	cfg     *config.Config // when set, used instead of reading cfgPath (govfeed demo)
+	client  web.ClientOptions
+	reload  <-chan os.Signal // each value re-reads cfgPath
+	ready   chan<- string    // when set, receives the bound address once serving
+}
+
+// daemon runs until ctx ends.
+func daemon(ctx context.Context, e env, o daemonOptions) error {
+	cfg := o.cfg
+	if cfg == nil {
+		var err error
+		if cfg, err = loadConfig(o.cfgPath); err != nil {
+			return err
+		}
 	}
 	log := newLogger(cfg, e.stderr)
-	a, err := openApp(ctx, cfg, log)
+	a, err := openApp(ctx, cfg, log, o.client)
 	if err != nil {
 		return err
 	}
@@ -112,8 +125,8 @@ func daemon(ctx context.Context, e env, cfgPath string, reload <-chan os.Signal,
 		return err
 	}
 	sched.Start()
-	if ready != nil {
-		ready <- ln.Addr().String()
+	if o.ready != nil {
+		o.ready <- ln.Addr().String()
 	}
 
 	var runErr error
@@ -125,8 +138,8 @@ loop:
 		case err := <-srvErr:
 			runErr = fmt.Errorf("http server: %w", err)
 			break loop
-		case <-reload:
-			a.reload(ctx, cfgPath, sched)
+		case <-o.reload:
+			a.reload(ctx, o.cfgPath, sched)
 		}
 	}
 

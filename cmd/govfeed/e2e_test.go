@@ -40,7 +40,7 @@ func startDaemon(t *testing.T, cfgPath string) *runningDaemon {
 	d := &runningDaemon{stop: cancel, reload: make(chan os.Signal, 1), done: make(chan error, 1), logs: &lockedWriter{b: &bytes.Buffer{}}}
 	ready := make(chan string, 1)
 	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: d.logs}
-	go func() { d.done <- daemon(ctx, e, cfgPath, d.reload, ready) }()
+	go func() { d.done <- daemon(ctx, e, daemonOptions{cfgPath: cfgPath, reload: d.reload, ready: ready}) }()
 	select {
 	case d.addr = <-ready:
 	case err := <-d.done:

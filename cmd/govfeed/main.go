@@ -73,6 +73,7 @@ func commands() []command {
 		fetchCommand(),
 		publishCommand(),
 		checkCommand(),
+		tryCommand(),
 		versionCommand(),
 	}
 }

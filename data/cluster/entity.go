@@ -54,22 +54,22 @@ var citedBefore = regexp.MustCompile(`》\s*[(]?\s*$`)
 var citedAfter = regexp.MustCompile(`^\s*\)?\s*(?:文件|文|精神|要求|规定|的)`)
 
 var (
-	zhDateRe    = regexp.MustCompile(`(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
-	isoDateRe   = regexp.MustCompile(`\b((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\b`)
+	zhDateRe    = regexp.MustCompile(`^(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
+	isoDateRe   = regexp.MustCompile(`^((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\b`)
 	enMonth     = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`
 	enDateMDRe  = regexp.MustCompile(`\b` + enMonth + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d{2})\b)?`)
-	enDateDMRe  = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + enMonth + `(?:,?\s+((?:19|20)\d{2})\b)?`)
-	zhDayRe     = regexp.MustCompile(`(\d{1,2})\s*日`)
-	clockRe     = regexp.MustCompile(`(?i)\b\d{1,2}\s*(?:时\s*(?:\d{1,2}\s*分)?|:\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?(?:\W|$))`)
+	enDateDMRe  = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + enMonth + `(?:,?\s+((?:19|20)\d{2})\b)?`)
+	zhDayRe     = regexp.MustCompile(`^(\d{1,2})\s*日`)
+	clockRe     = regexp.MustCompile(`(?i)^\d{1,2}\s*(?:时\s*(?:\d{1,2}\s*分)?|:\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?(?:\W|$))`)
 	zhOrdRe     = regexp.MustCompile(`第\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*(次|届|期|批|周|季度|轮|阶段|场|号)`)
 	zhPlenumRe  = regexp.MustCompile(`([一二三四五六七八九十]+)届([一二三四五六七八九十]+)中全会`)
 	zhQuarterRe = regexp.MustCompile(`([一二三四1-4])季度`)
 	enOrdRe     = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,4}(?:st|nd|rd|th))\s+(?:[\w'-]+\s+){0,4}?(meeting|session|plenary|plenum|conference|congress|batch|round|issue|week|quarter|expo|forum|festival|games|championship|fair|typhoon)s?\b`)
 	enWeekRe    = regexp.MustCompile(`\b[Ww]eek\s+(\d{1,2})\b`)
 	enQuarterRe = regexp.MustCompile(`\bQ([1-4])\b`)
-	zhYearRe    = regexp.MustCompile(`((?:19|20)\d{2})\s*年`)
-	enYearRe    = regexp.MustCompile(`\b((?:19|20)\d{2})\b`)
-	numRe       = regexp.MustCompile(`(?i)(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|‰|万亿|万|亿|倍|percent|per cent|million|billion|trillion|thousand)?`)
+	zhYearRe    = regexp.MustCompile(`^((?:19|20)\d{2})\s*年`)
+	enYearRe    = regexp.MustCompile(`^((?:19|20)\d{2})\b`)
+	numRe       = regexp.MustCompile(`(?i)^(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|‰|万亿|万|亿|倍|percent|per cent|million|billion|trillion|thousand)?`)
 	enPersonRe  = regexp.MustCompile(`\b(?:Governor|Mayor|Secretary|Premier|President|Chairman|Chairwoman|Minister|Director|Party chief|Party secretary)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)`)
 	workRe      = regexp.MustCompile(`《([^《》]{2,60})》`)
 )
@@ -200,6 +200,39 @@ func (x *extractor) each(need string, re *regexp.Regexp, f func(s string, m []in
 	}
 }
 
+// eachDigits is each for a pattern anchored with ^ that starts with a
+// digit: it is tried only where a run of digits starts, which is much
+// cheaper than an unanchored search. With boundary, a run right after an
+// ASCII letter or underscore is skipped (as \b would).
+func (x *extractor) eachDigits(boundary bool, re *regexp.Regexp, f func(s string, m []int) bool) {
+	s := x.current()
+	var hits [][]int
+	for i := 0; i < len(s); i++ {
+		if !isDigitByte(s[i]) || (i > 0 && isDigitByte(s[i-1])) {
+			continue
+		}
+		if boundary && i > 0 && (isASCIIAlnum(s[i-1]) || s[i-1] == '_') {
+			continue
+		}
+		m := re.FindStringSubmatchIndex(s[i:])
+		if m == nil {
+			continue
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += i
+			}
+		}
+		hits = append(hits, m)
+		i = m[1] - 1
+	}
+	for _, m := range hits {
+		if f(s, m) {
+			x.blank(m[0], m[1])
+		}
+	}
+}
+
 // eachEn is each for English patterns, skipped for text with no Latin
 // letters.
 func (x *extractor) eachEn(re *regexp.Regexp, f func(s string, m []int) bool) {
@@ -294,16 +327,16 @@ func (x *extractor) dates() {
 		}
 		return s[m[2*i]:m[2*i+1]]
 	}
-	x.each("月", zhDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
-	x.each("", isoDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.eachDigits(false, zhDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.eachDigits(true, isoDateRe, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
 	x.eachEn(enDateMDRe, func(s string, m []int) bool {
 		return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 1))), sub(s, m, 2))
 	})
-	x.eachEn(enDateDMRe, func(s string, m []int) bool {
+	x.eachDigits(true, enDateDMRe, func(s string, m []int) bool {
 		return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 2))), sub(s, m, 1))
 	})
-	x.each("", clockRe, func(string, []int) bool { return true })
-	x.each("日", zhDayRe, func(s string, m []int) bool {
+	x.eachDigits(true, clockRe, func(string, []int) bool { return true })
+	x.eachDigits(false, zhDayRe, func(s string, m []int) bool {
 		if m[0] > 0 && (isDigitByte(s[m[0]-1]) || s[m[0]-1] == '.') {
 			return false
 		}
@@ -361,7 +394,7 @@ func (x *extractor) ordinals() {
 // years finds 2021年 and free-standing 19xx/20xx.
 func (x *extractor) years() {
 	for _, re := range []*regexp.Regexp{zhYearRe, enYearRe} {
-		x.each("", re, func(s string, m []int) bool {
+		x.eachDigits(true, re, func(s string, m []int) bool {
 			x.add("y:" + s[m[2]:m[3]])
 			return true
 		})
@@ -432,7 +465,7 @@ func (x *extractor) gazetteer() {
 
 // numbers finds the remaining numbers with their units.
 func (x *extractor) numbers() {
-	x.each("", numRe, func(s string, m []int) bool {
+	x.eachDigits(false, numRe, func(s string, m []int) bool {
 		if m[0] > 0 && isASCIIAlnum(s[m[0]-1]) || m[0] > 0 && s[m[0]-1] == '.' {
 			return false
 		}

@@ -128,12 +128,8 @@ func (ix *Index) remove(id int64) {
 	ix.keyBuf = ix.keys(&sl.c, ix.keyBuf[:0])
 	for _, k := range ix.keyBuf {
 		b := ix.buckets[k]
-		for j, v := range b {
-			if v == i {
-				b[j] = b[len(b)-1]
-				b = b[:len(b)-1]
-				break
-			}
+		if j := slices.Index(b, i); j >= 0 {
+			b = slices.Delete(b, j, j+1) // keep insertion order: Best scans the newest
 		}
 		if len(b) == 0 {
 			delete(ix.buckets, k)
@@ -170,7 +166,9 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 	)
 	ix.keyBuf = ix.keys(&q, ix.keyBuf[:0])
 	for _, k := range ix.keyBuf {
-		for _, i := range ix.buckets[k] {
+		b := ix.buckets[k]
+		for n := len(b) - 1; n >= max(0, len(b)-maxScan); n-- {
+			i := b[n]
 			sl := &ix.slots[i]
 			if sl.stamp == ix.epoch {
 				continue
@@ -213,8 +211,13 @@ const (
 	saltPair uint64 = 0x706169 << 40 // "pai"
 )
 
-// Caps on (date, entity) pair keys per sketch.
+// Caps on (date, entity) pair keys per sketch, and on the entries Best
+// examines per bucket (the most recently added): a bucket that big (a flood
+// of one template notice, a place and day every item mentions) carries
+// little information, and the cap bounds Best's work at
+// maxScan x the number of keys whatever the load.
 const (
+	maxScan         = 64
 	maxPairDates    = 4
 	maxPairEntities = 24
 )

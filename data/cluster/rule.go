@@ -146,15 +146,12 @@ func decide(q, c *compiled, o *Options) (verdict, bool) {
 		}
 		return crossLanguage(q, c)
 	}
-	if conflict(q.ents, c.ents) {
+	j := jaccard(q.mh, c.mh)
+	if j < o.EntityThreshold || conflict(q.ents, c.ents) {
 		return verdict{}, false
 	}
-	j := jaccard(q.mh, c.mh)
 	if j >= o.Threshold {
 		return verdict{rule: ruleMinhash, score: j, jac: j}, true
-	}
-	if j < o.EntityThreshold {
-		return verdict{}, false
 	}
 	if n, dated := agreement(q.ents, c.ents); dated && n >= o.MinShared {
 		return verdict{rule: ruleEntities, score: j, jac: j, shared: n}, true

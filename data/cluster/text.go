@@ -117,20 +117,36 @@ func cleanBody(body string) string {
 	body = norm.NFKC.String(body)
 	var b strings.Builder
 	for line := range strings.SplitSeq(body, "\n") {
-		if boilerLine.MatchString(line) || onlyFurniture.MatchString(line) {
+		// The furniture patterns are anchored: a label sits in the first
+		// few characters, and a furniture-only line is short. Matching on a
+		// bounded prefix keeps the regexp's work per line constant.
+		if boilerLine.MatchString(line[:prefixLen(line, 60)]) ||
+			(len(line) <= 80 && onlyFurniture.MatchString(line)) {
 			continue
 		}
 		if widgetHint(line) {
 			line = boilerWidget.ReplaceAllString(line, " ")
 		}
 		line = strings.TrimSpace(line)
-		if line == "" || onlyDate.MatchString(line) {
+		if line == "" || (len(line) <= 80 && onlyDate.MatchString(line)) {
 			continue
 		}
 		b.WriteString(line)
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// prefixLen returns the length of the longest prefix of s of at most n
+// bytes that ends on a rune boundary.
+func prefixLen(s string, n int) int {
+	if len(s) <= n {
+		return len(s)
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
 }
 
 // truncateRunes returns at most n runes of s.

@@ -6,6 +6,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +22,11 @@ type ClientOptions struct {
 	ResponseHeaderTimeout time.Duration // default 30s
 	IdleConnTimeout       time.Duration // default 90s
 	MaxIdleConnsPerHost   int           // default 4
+	// DialAddr, when set, is the host:port every connection goes to,
+	// whatever the URL's host (like curl --resolve for all hosts). The
+	// demo and the tests use it to serve imitations of the real portals,
+	// with their real host names and URL shapes, from one loopback server.
+	DialAddr string
 }
 
 // maxRedirects is how many redirects one GET follows.
@@ -42,12 +48,20 @@ var (
 // a context deadline.
 func NewClient(o ClientOptions) *http.Client {
 	dial := (&net.Dialer{Timeout: orDefault(o.DialTimeout, 10*time.Second), KeepAlive: 30 * time.Second}).DialContext
+	proxy := http.ProxyFromEnvironment
+	if o.DialAddr != "" {
+		next := dial
+		dial = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return next(ctx, network, o.DialAddr)
+		}
+		proxy = nil
+	}
 	perHost := o.MaxIdleConnsPerHost
 	if perHost <= 0 {
 		perHost = 4
 	}
 	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
+		Proxy:                 proxy,
 		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		TLSHandshakeTimeout:   orDefault(o.TLSHandshakeTimeout, 10*time.Second),

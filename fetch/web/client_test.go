@@ -202,3 +202,21 @@ func TestResponseHeaderTimeout(t *testing.T) {
 		t.Errorf("the context expired: the transport's header timeout did not fire")
 	}
 }
+
+func TestNewClientDialAddr(t *testing.T) {
+	var gotHost string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotHost = r.Host
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	c := NewClient(ClientOptions{DialAddr: srv.Listener.Addr().String()})
+	resp, err := c.Get("http://www.sc.gov.cn/10462/list.shtml")
+	if err != nil {
+		t.Fatalf("GET through DialAddr: %v", err)
+	}
+	resp.Body.Close()
+	if gotHost != "www.sc.gov.cn" {
+		t.Errorf("server saw Host %q, want www.sc.gov.cn", gotHost)
+	}
+}
