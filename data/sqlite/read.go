@@ -18,7 +18,8 @@ const maxVars = 500
 
 // Recent returns stored items newest first: by sort date (Published when set
 // and not later than FirstSeen+1h, else FirstSeen) descending, then ID
-// descending. q.Before pages through that order.
+// descending. q.Before pages through that order; q.SourceIDs, q.Since and
+// q.Text (full-text search, see fts.go) narrow it.
 func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -33,19 +34,36 @@ func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
 		rows *sql.Rows
 		err  error
 	)
-	switch len(sources) {
-	case 0:
+	switch {
+	case q.Text == "" && q.Since.IsZero() && len(sources) == 0:
 		rows, err = s.stmt.recent.QueryContext(ctx, date, id, limit)
-	case 1:
+	case q.Text == "" && q.Since.IsZero() && len(sources) == 1:
 		rows, err = s.stmt.recentSource.QueryContext(ctx, sources[0], date, id, limit)
 	default:
-		args := make([]any, 0, len(sources)+3)
-		for _, src := range sources {
-			args = append(args, src)
+		var where []string
+		var args []any
+		if len(sources) > 0 {
+			where = append(where, `source_id IN (`+placeholders(len(sources))+`)`)
+			for _, src := range sources {
+				args = append(args, src)
+			}
 		}
+		if q.Text != "" {
+			match := ftsQuery(q.Text)
+			if match == "" {
+				return nil, nil // nothing searchable: no word, only punctuation
+			}
+			where = append(where, `id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`)
+			args = append(args, match)
+		}
+		if !q.Since.IsZero() {
+			where = append(where, `sort_date >= ?`)
+			args = append(args, ns(q.Since))
+		}
+		where = append(where, `(sort_date, id) < (?, ?)`)
 		args = append(args, date, id, limit)
 		rows, err = s.r.QueryContext(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE source_id IN (`+placeholders(len(sources))+`) AND (sort_date, id) < (?, ?)
+			WHERE `+strings.Join(where, " AND ")+`
 			ORDER BY sort_date DESC, id DESC LIMIT ?`, args...)
 	}
 	if err != nil {

@@ -70,6 +70,8 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		insert: tx.StmtContext(ctx, s.stmt.insertItem),
 		update: tx.StmtContext(ctx, s.stmt.updateItem),
 		see:    tx.StmtContext(ctx, s.stmt.seeTomb),
+		ftsIns: tx.StmtContext(ctx, s.stmt.ftsInsert),
+		ftsDel: tx.StmtContext(ctx, s.stmt.ftsDelete),
 	}
 	for i, it := range res.Items {
 		if err := sv.save(ctx, it.Key, rows[i]); err != nil {
@@ -87,6 +89,7 @@ type saver struct {
 	src                       string
 	now                       int64
 	find, insert, update, see *sql.Stmt
+	ftsIns, ftsDel            *sql.Stmt
 	stats                     data.SaveStats
 }
 
@@ -120,6 +123,12 @@ func (sv *saver) save(ctx context.Context, key string, r row) error {
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
+	if _, err := sv.ftsDel.ExecContext(ctx, id); err != nil {
+		return fmt.Errorf("unindex: %w", err)
+	}
+	if _, err := sv.ftsIns.ExecContext(ctx, id, ftsText(r.title, r.summary, r.content)); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
 	sv.stats.Updated++
 	return nil
 }
@@ -143,11 +152,18 @@ func (sv *saver) add(ctx context.Context, key string, r row) error {
 	case r.published.Valid:
 		updated = r.published.Int64
 	}
-	_, err = sv.insert.ExecContext(ctx, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
+	res, err = sv.insert.ExecContext(ctx, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
 		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
 		sv.now, sv.now, sortDate(r.published, sv.now), contentHash(r))
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	if _, err := sv.ftsIns.ExecContext(ctx, id, ftsText(r.title, r.summary, r.content)); err != nil {
+		return fmt.Errorf("index: %w", err)
 	}
 	sv.stats.New++
 	return nil

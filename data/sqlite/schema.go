@@ -63,6 +63,14 @@ CREATE TABLE tombstones (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX tombstones_deleted_at ON tombstones (deleted_at);
 `,
+	// 2: full-text search (see fts.go); deletes reach the index by trigger,
+	// inserts and updates from Go, which segments the text. Items stored
+	// before this migration are indexed by Open (indexMissing).
+	ftsSchema + `
+CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+	DELETE FROM items_fts WHERE rowid = old.id;
+END;
+`,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.

@@ -29,6 +29,8 @@ type statements struct {
 	insertItem  *sql.Stmt
 	updateItem  *sql.Stmt
 	seeTomb     *sql.Stmt
+	ftsInsert   *sql.Stmt
+	ftsDelete   *sql.Stmt
 	// On the readers.
 	state        *sql.Stmt
 	recent       *sql.Stmt
@@ -59,6 +61,8 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			modified = ?, sort_date = ?, hash = ?
 		WHERE id = ?`},
 		{&st.seeTomb, w, `UPDATE tombstones SET last_seen = ? WHERE source_id = ? AND key = ?`},
+		{&st.ftsInsert, w, `INSERT INTO items_fts (rowid, body) VALUES (?, ?)`},
+		{&st.ftsDelete, w, `DELETE FROM items_fts WHERE rowid = ?`},
 		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},
@@ -76,7 +80,7 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 func (st *statements) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
-		st.seeTomb, st.state, st.recent, st.recentSource} {
+		st.seeTomb, st.ftsInsert, st.ftsDelete, st.state, st.recent, st.recentSource} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

@@ -103,6 +103,11 @@ func (s *Store) open(ctx context.Context) error {
 	if from != to {
 		s.log.Info("store schema migrated", "path", s.path, "from", from, "to", to)
 	}
+	if from == 1 {
+		if err := indexAll(ctx, s.w); err != nil {
+			return err
+		}
+	}
 	if s.r, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=query_only(1)"); err != nil {
 		return err
 	}
