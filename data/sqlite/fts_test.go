@@ -114,7 +114,13 @@ func TestIndexBackfill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TRIGGER items_fts_delete`, `DROP TABLE items_fts`, `PRAGMA user_version = 1`} {
+	for _, q := range []string{
+		`DROP TRIGGER items_fts_delete`, `DROP TABLE items_fts`,
+		`DROP TRIGGER items_story_delete`, `DROP INDEX items_story`, `DROP INDEX items_story_recent`,
+		`DROP TABLE sketches`, `ALTER TABLE items DROP COLUMN story_id`,
+		`ALTER TABLE items DROP COLUMN story_score`, `ALTER TABLE items DROP COLUMN story_reason`,
+		`PRAGMA user_version = 1`,
+	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

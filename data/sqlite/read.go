@@ -21,6 +21,15 @@ const maxVars = 500
 // descending. q.Before pages through that order; q.SourceIDs, q.Since and
 // q.Text (full-text search, see fts.go) narrow it.
 func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
+	items, err := s.recent(ctx, q, false)
+	if err != nil {
+		return nil, fmt.Errorf("read recent items: %w", err)
+	}
+	return items, nil
+}
+
+// recent runs q; with heads, only the first item of each story is read.
+func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.Item, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultLimit
@@ -35,13 +44,16 @@ func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
 		err  error
 	)
 	switch {
-	case q.Text == "" && q.Since.IsZero() && len(sources) == 0:
+	case !heads && q.Text == "" && q.Since.IsZero() && len(sources) == 0:
 		rows, err = s.stmt.recent.QueryContext(ctx, date, id, limit)
-	case q.Text == "" && q.Since.IsZero() && len(sources) == 1:
+	case !heads && q.Text == "" && q.Since.IsZero() && len(sources) == 1:
 		rows, err = s.stmt.recentSource.QueryContext(ctx, sources[0], date, id, limit)
 	default:
 		var where []string
 		var args []any
+		if heads {
+			where = append(where, `story_id = id`)
+		}
 		if len(sources) > 0 {
 			where = append(where, `source_id IN (`+placeholders(len(sources))+`)`)
 			for _, src := range sources {
@@ -67,13 +79,9 @@ func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
 			ORDER BY sort_date DESC, id DESC LIMIT ?`, args...)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read recent items: %w", err)
+		return nil, err
 	}
-	items, err := collectItems(rows, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read recent items: %w", err)
-	}
-	return items, nil
+	return collectItems(rows, limit)
 }
 
 // Known returns the stored items of sourceID among keys, by key. A key that

@@ -65,7 +65,7 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		return data.SaveStats{}, err
 	}
 	sv := saver{
-		src: src, now: now,
+		src: src, now: now, tx: tx, cl: s.cl,
 		find:   tx.StmtContext(ctx, s.stmt.findItem),
 		insert: tx.StmtContext(ctx, s.stmt.insertItem),
 		update: tx.StmtContext(ctx, s.stmt.updateItem),
@@ -73,6 +73,15 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		ftsIns: tx.StmtContext(ctx, s.stmt.ftsInsert),
 		ftsDel: tx.StmtContext(ctx, s.stmt.ftsDelete),
 	}
+	committed := false
+	defer func() {
+		if !committed {
+			// The index must not keep sketches of rolled-back items.
+			for _, id := range sv.indexed {
+				s.cl.index.Remove(id)
+			}
+		}
+	}()
 	for i, it := range res.Items {
 		if err := sv.save(ctx, it.Key, rows[i]); err != nil {
 			return data.SaveStats{}, fmt.Errorf("item %q: %w", it.Key, err)
@@ -81,6 +90,7 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 	if err := tx.Commit(); err != nil {
 		return data.SaveStats{}, fmt.Errorf("commit: %w", err)
 	}
+	committed = true
 	return sv.stats, nil
 }
 
@@ -90,6 +100,9 @@ type saver struct {
 	now                       int64
 	find, insert, update, see *sql.Stmt
 	ftsIns, ftsDel            *sql.Stmt
+	tx                        *sql.Tx
+	cl                        *clusterer
+	indexed                   []int64 // item ids added to the story index
 	stats                     data.SaveStats
 }
 
@@ -164,6 +177,13 @@ func (sv *saver) add(ctx context.Context, key string, r row) error {
 	}
 	if _, err := sv.ftsIns.ExecContext(ctx, id, ftsText(r.title, r.summary, r.content)); err != nil {
 		return fmt.Errorf("index: %w", err)
+	}
+	added, err := sv.assign(ctx, id, r)
+	if err != nil {
+		return err
+	}
+	if added {
+		sv.indexed = append(sv.indexed, id)
 	}
 	sv.stats.New++
 	return nil

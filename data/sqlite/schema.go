@@ -71,6 +71,8 @@ CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
 	DELETE FROM items_fts WHERE rowid = old.id;
 END;
 `,
+	// 3: stories (see story.go).
+	storySchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"github.com/govfeed/govfeed/data/cluster"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -34,6 +36,9 @@ var ErrLocked = errors.New("data directory is locked")
 type Options struct {
 	Now    func() time.Time // default time.Now; all stored times UTC
 	Logger *slog.Logger     // default discard
+	// Cluster configures story clustering of new items; the zero value
+	// turns it off (every item is a story of its own).
+	Cluster cluster.Options
 }
 
 // Store is govfeed's on-disk state. It is safe for concurrent use.
@@ -45,6 +50,7 @@ type Store struct {
 	now  func() time.Time
 	log  *slog.Logger
 	stmt statements
+	cl   *clusterer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -54,7 +60,8 @@ type Store struct {
 // 0o750 if missing, locks dir/govfeed.lock (ErrLocked if another process
 // holds it), opens dir/govfeed.db in WAL mode and migrates its schema.
 func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger,
+		cl: &clusterer{opts: opts.Cluster, index: cluster.NewIndex(opts.Cluster)}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -107,6 +114,9 @@ func (s *Store) open(ctx context.Context) error {
 		if err := indexAll(ctx, s.w); err != nil {
 			return err
 		}
+	}
+	if err := s.loadSketches(ctx); err != nil {
+		return err
 	}
 	if s.r, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=query_only(1)"); err != nil {
 		return err

@@ -1,0 +1,260 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/govfeed/govfeed/data"
+	"github.com/govfeed/govfeed/data/cluster"
+)
+
+// Stories: items that tell the same news are grouped (data/cluster decides
+// which). Each item has a story_id, the id of the first item stored in its
+// story, so a story's identity (and its feed entry id) never changes as
+// reports join. Each new item's sketch is kept in the sketches table; at
+// Open, the sketches within the clustering window are loaded into an
+// in-memory LSH index, so memory is bounded by one window of items, not by
+// the store. When the first item of a story is deleted (retention), a
+// trigger hands the story to its smallest remaining member.
+
+// storySchema is migration 3.
+const storySchema = `
+ALTER TABLE items ADD COLUMN story_id INTEGER;
+ALTER TABLE items ADD COLUMN story_score REAL NOT NULL DEFAULT 1;
+ALTER TABLE items ADD COLUMN story_reason TEXT NOT NULL DEFAULT 'first';
+UPDATE items SET story_id = id;
+CREATE INDEX items_story ON items (story_id);
+CREATE INDEX items_story_recent ON items (sort_date DESC, id DESC) WHERE story_id = id;
+
+CREATE TABLE sketches (
+	item_id   INTEGER PRIMARY KEY,
+	published INTEGER NOT NULL,
+	sketch    BLOB NOT NULL
+) STRICT;
+CREATE INDEX sketches_published ON sketches (published);
+
+CREATE TRIGGER items_story_delete AFTER DELETE ON items BEGIN
+	DELETE FROM sketches WHERE item_id = old.id;
+	UPDATE items SET story_id = (SELECT min(id) FROM items WHERE story_id = old.id)
+		WHERE story_id = old.id;
+END;
+`
+
+// clusterer assigns new items to stories inside a Save transaction.
+type clusterer struct {
+	opts  cluster.Options
+	index *cluster.Index
+}
+
+// loadSketches fills the index with the sketches published within the
+// clustering window before the newest one.
+func (s *Store) loadSketches(ctx context.Context) error {
+	if !s.cl.opts.Enabled {
+		return nil
+	}
+	var newest sql.NullInt64
+	if err := s.w.QueryRowContext(ctx, `SELECT max(published) FROM sketches`).Scan(&newest); err != nil {
+		return fmt.Errorf("load sketches: %w", err)
+	}
+	if !newest.Valid {
+		return nil
+	}
+	rows, err := s.w.QueryContext(ctx, `SELECT item_id, sketch FROM sketches WHERE published >= ? ORDER BY published`,
+		newest.Int64-int64(s.cl.opts.Window))
+	if err != nil {
+		return fmt.Errorf("load sketches: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var (
+			id  int64
+			raw []byte
+			sk  cluster.Sketch
+		)
+		if err := rows.Scan(&id, &raw); err != nil {
+			return fmt.Errorf("load sketches: %w", err)
+		}
+		if err := sk.UnmarshalBinary(raw); err != nil {
+			s.log.Warn("unreadable sketch skipped", "item_id", id, "err", err)
+			continue
+		}
+		s.cl.index.Add(id, sk)
+	}
+	return rows.Err()
+}
+
+// assign puts the just-inserted item id into a story: the best match in
+// the index, else a story of its own. It records the sketch and returns
+// the id added to the index (to be removed again if the transaction fails).
+func (sv *saver) assign(ctx context.Context, id int64, r row) (added bool, err error) {
+	cl := sv.cl
+	if cl == nil || !cl.opts.Enabled {
+		_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = id WHERE id = ?`, id)
+		return false, err
+	}
+	pub := sortDate(r.published, sv.now)
+	sk := cluster.NewSketch(cluster.Doc{
+		ItemID: id, SourceID: sv.src, Lang: r.lang, Title: r.title,
+		Body: htmlText(r.content + " " + r.summary), Link: r.link, Published: fromNS(pub),
+	})
+	story, score, reason := id, 1.0, "first"
+	if m, ok := cl.index.Best(sk); ok {
+		var head sql.NullInt64
+		err := sv.tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE id = ?`, m.ItemID).Scan(&head)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || (err == nil && !head.Valid):
+			// The match was deleted since: start a story of our own.
+		case err != nil:
+			return false, fmt.Errorf("find story of item %d: %w", m.ItemID, err)
+		default:
+			story, score, reason = head.Int64, m.Score, m.Reason
+		}
+	}
+	if _, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ? WHERE id = ?`,
+		story, score, reason, id); err != nil {
+		return false, fmt.Errorf("join story: %w", err)
+	}
+	raw, err := sk.MarshalBinary()
+	if err != nil {
+		return false, fmt.Errorf("encode sketch: %w", err)
+	}
+	if _, err := sv.tx.ExecContext(ctx, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`,
+		id, pub, raw); err != nil {
+		return false, fmt.Errorf("store sketch: %w", err)
+	}
+	cl.index.Add(id, sk)
+	return true, nil
+}
+
+// RecentStories returns the newest stories, one per story, ordered by the
+// sort date of each story's first item; q.SourceIDs, q.Since and q.Before
+// apply to that first item (q.Text is not supported: search returns
+// items). Each story's Items start with its primary, the earliest
+// published report.
+func (s *Store) RecentStories(ctx context.Context, q data.Query) ([]data.Story, error) {
+	q.Text = ""
+	heads, err := s.recent(ctx, q, true)
+	if err != nil {
+		return nil, fmt.Errorf("read recent stories: %w", err)
+	}
+	stories, err := s.withMembers(ctx, heads)
+	if err != nil {
+		return nil, fmt.Errorf("read recent stories: %w", err)
+	}
+	return stories, nil
+}
+
+// withMembers reads the members of the stories headed by heads.
+func (s *Store) withMembers(ctx context.Context, heads []data.Item) ([]data.Story, error) {
+	if len(heads) == 0 {
+		return nil, nil
+	}
+	byID := make(map[int64]*data.Story, len(heads))
+	stories := make([]data.Story, len(heads))
+	for i, h := range heads {
+		stories[i].ID = h.ID
+		byID[h.ID] = &stories[i]
+	}
+	for start := 0; start < len(heads); start += maxVars {
+		chunk := heads[start:min(start+maxVars, len(heads))]
+		args := make([]any, len(chunk))
+		for i, h := range chunk {
+			args[i] = h.ID
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT `+itemColumns+`, story_id, story_score, story_reason
+			FROM items WHERE story_id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		if err := scanMembers(rows, byID); err != nil {
+			return nil, err
+		}
+	}
+	for i := range stories {
+		sortMembers(&stories[i])
+	}
+	return stories, nil
+}
+
+func scanMembers(rows *sql.Rows, byID map[int64]*data.Story) error {
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var (
+			story int64
+			m     data.Member
+		)
+		it, err := scanItem(memberScanner{rows, []any{&story, &m.Score, &m.Reason}})
+		if err != nil {
+			return err
+		}
+		m.Joined = it.FirstSeen
+		if st := byID[story]; st != nil {
+			st.Items = append(st.Items, it)
+			st.Members = append(st.Members, m)
+		}
+	}
+	return rows.Err()
+}
+
+// memberScanner scans the item columns followed by extra destinations.
+type memberScanner struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (m memberScanner) Scan(dest ...any) error {
+	return m.rows.Scan(append(dest, m.extra...)...)
+}
+
+// sortMembers puts the earliest published report first, then the others
+// by date (ties by id).
+func sortMembers(st *data.Story) {
+	idx := make([]int, len(st.Items))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		da, db := st.Items[a].SortDate(), st.Items[b].SortDate()
+		if c := da.Compare(db); c != 0 {
+			return c
+		}
+		return int(st.Items[a].ID - st.Items[b].ID)
+	})
+	items := make([]data.Item, len(idx))
+	members := make([]data.Member, len(idx))
+	for i, j := range idx {
+		items[i], members[i] = st.Items[j], st.Members[j]
+	}
+	st.Items, st.Members = items, members
+}
+
+// ItemsBetween returns the items with fromID <= id <= toID, ascending by
+// id, for archive pages.
+func (s *Store) ItemsBetween(ctx context.Context, fromID, toID int64) ([]data.Item, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE id BETWEEN ? AND ? ORDER BY id`, fromID, toID)
+	if err != nil {
+		return nil, fmt.Errorf("read items %d-%d: %w", fromID, toID, err)
+	}
+	items, err := collectItems(rows, int(min(toID-fromID+1, 1024)))
+	if err != nil {
+		return nil, fmt.Errorf("read items %d-%d: %w", fromID, toID, err)
+	}
+	return items, nil
+}
+
+// MaxItemID returns the largest item id ever assigned (0 for none), which
+// AUTOINCREMENT guarantees is never reused even after deletions.
+func (s *Store) MaxItemID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'items'`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read max item id: %w", err)
+	}
+	return id.Int64, nil
+}

@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/govfeed/govfeed/data"
+	"github.com/govfeed/govfeed/data/cluster"
+)
+
+// labelledDoc is one document of data/cluster's labelled set.
+type labelledDoc struct {
+	ID, Source, Title, Body, Link string
+	Published                     time.Time
+}
+
+// labelled returns documents of the cluster package's labelled set as items.
+func labelled(t *testing.T, ids ...string) map[string]data.Item {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "cluster", "testdata", "pairs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Docs []labelledDoc }
+	if err := json.Unmarshal(raw, &set); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]data.Item{}
+	for _, d := range set.Docs {
+		if slices.Contains(ids, d.ID) {
+			out[d.ID] = data.Item{Key: "g:" + d.ID, GUID: d.ID, Title: d.Title, Content: d.Body, Link: d.Link, Published: d.Published.UTC()}
+		}
+	}
+	if len(out) != len(ids) {
+		t.Fatalf("labelled set has %d of the documents %v", len(out), ids)
+	}
+	return out
+}
+
+func openClustered(t *testing.T, dir string, c *clock, enabled bool) *Store {
+	t.Helper()
+	o := cluster.DefaultOptions()
+	o.Enabled = enabled
+	s, err := Open(context.Background(), dir, Options{Now: c.Now, Cluster: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func stories(t *testing.T, s *Store, q data.Query) []data.Story {
+	t.Helper()
+	st, err := s.RecentStories(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestStoriesGroupTheSameEventAcrossSources(t *testing.T) {
+	docs := labelled(t, "sc-jm-zh", "cq-jm-zh")
+	c := newClock(time.Date(2021, 5, 28, 0, 0, 0, 0, time.UTC))
+	dir := t.TempDir()
+	s := openClustered(t, dir, c, true)
+	save(t, s, "sc", docs["sc-jm-zh"]) // stored first, published later
+	c.Advance(time.Minute)
+	save(t, s, "cq", docs["cq-jm-zh"])
+
+	got := stories(t, s, data.Query{})
+	if len(got) != 1 {
+		t.Fatalf("got %d stories, want 1 (the two reports of one meeting)", len(got))
+	}
+	st := got[0]
+	if len(st.Items) != 2 {
+		t.Fatalf("story has %d items, want 2", len(st.Items))
+	}
+	if st.Items[0].SourceID != "cq" {
+		t.Errorf("primary is from %s, want cq (the earlier published report)", st.Items[0].SourceID)
+	}
+	first := recent(t, s, data.Query{SourceIDs: []string{"sc"}})[0]
+	if st.ID != first.ID {
+		t.Errorf("story id = %d, want %d (the first stored item)", st.ID, first.ID)
+	}
+	// The cq report joined the story the sc report started.
+	if m := st.Members[0]; m.Reason == "first" || m.Score <= 0 {
+		t.Errorf("joining member = %+v, want a reason and a score", m)
+	}
+	if m := st.Members[1]; m.Reason != "first" {
+		t.Errorf("starting member = %+v, want reason first", m)
+	}
+	if !st.Updated().Equal(c.Now()) {
+		t.Errorf("story updated = %v, want %v (when the second report joined)", st.Updated(), c.Now())
+	}
+	for _, src := range []string{"sc", "cq"} {
+		if n := len(recent(t, s, data.Query{SourceIDs: []string{src}})); n != 1 {
+			t.Errorf("source %s has %d items, want 1: per-source reads still see every item", src, n)
+		}
+	}
+
+	// After a restart the index is reloaded: a third report joins too.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openClustered(t, dir, c, true)
+	third := docs["sc-jm-zh"]
+	third.Key, third.GUID, third.Link = "g:repost", "repost", "https://fgw.sc.gov.cn/repost.html"
+	third.Title = "推动成渝地区双城经济圈建设重庆四川党政联席会议第三次会议在永川召开_四川省发展和改革委员会"
+	save(t, s, "fgw", third)
+	if got := stories(t, s, data.Query{}); len(got) != 1 || len(got[0].Items) != 3 {
+		t.Errorf("after restart: %d stories (first has %d items), want 1 story of 3", len(got), len(got[0].Items))
+	}
+}
+
+func TestStoriesKeepDifferentEventsApart(t *testing.T) {
+	c := newClock(t0)
+	s := openClustered(t, t.TempDir(), c, true)
+	save(t, s, "a", ftsItem("x", "四川省召开全省经济工作会议", "<p>会议部署明年经济工作，强调稳增长。</p>", t0.Add(-time.Hour)))
+	save(t, s, "b", ftsItem("y", "Guangdong opens a new port in Zhanjiang", "<p>The port handles containers.</p>", t0.Add(-time.Hour)))
+	if got := stories(t, s, data.Query{}); len(got) != 2 {
+		t.Errorf("got %d stories, want 2", len(got))
+	}
+}
+
+func TestStoriesDisabled(t *testing.T) {
+	docs := labelled(t, "sc-jm-zh", "cq-jm-zh")
+	c := newClock(time.Date(2021, 5, 28, 0, 0, 0, 0, time.UTC))
+	s := openClustered(t, t.TempDir(), c, false)
+	save(t, s, "sc", docs["sc-jm-zh"])
+	save(t, s, "cq", docs["cq-jm-zh"])
+	if got := stories(t, s, data.Query{}); len(got) != 2 {
+		t.Errorf("clustering off: got %d stories, want 2", len(got))
+	}
+}
+
+func TestStoryRehomedWhenFirstItemPruned(t *testing.T) {
+	docs := labelled(t, "sc-jm-zh", "cq-jm-zh")
+	c := newClock(time.Date(2021, 5, 28, 0, 0, 0, 0, time.UTC))
+	s := openClustered(t, t.TempDir(), c, true)
+	save(t, s, "sc", docs["sc-jm-zh"])
+	save(t, s, "cq", docs["cq-jm-zh"])
+	if _, err := s.Prune(context.Background(), "sc", 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	// max_items 0 keeps everything: delete the first item by a count limit on a
+	// source that only has it.
+	c.Advance(time.Hour)
+	sc := recent(t, s, data.Query{SourceIDs: []string{"sc"}})
+	if _, err := s.w.Exec(`DELETE FROM items WHERE id = ?`, sc[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	got := stories(t, s, data.Query{})
+	if len(got) != 1 || len(got[0].Items) != 1 || got[0].Items[0].SourceID != "cq" {
+		t.Fatalf("after deleting the first item: %+v, want one story holding the cq report", got)
+	}
+	var n int
+	if err := s.r.QueryRow(`SELECT count(*) FROM sketches WHERE item_id = ?`, sc[0].ID).Scan(&n); err != nil || n != 0 {
+		t.Errorf("sketch of the deleted item: %d rows (%v), want 0", n, err)
+	}
+}
+
+func TestItemsBetweenAndMaxItemID(t *testing.T) {
+	s, _ := newStore(t)
+	if id, err := s.MaxItemID(context.Background()); err != nil || id != 0 {
+		t.Errorf("empty store MaxItemID = %d, %v", id, err)
+	}
+	save(t, s, "a", item("1", t0.Add(-3*time.Hour)), item("2", t0.Add(-2*time.Hour)), item("3", t0.Add(-time.Hour)))
+	all := recent(t, s, data.Query{})
+	if _, err := s.w.Exec(`DELETE FROM items WHERE key = '3'`); err != nil {
+		t.Fatal(err)
+	}
+	max, err := s.MaxItemID(context.Background())
+	if err != nil || max != all[0].ID {
+		t.Errorf("MaxItemID after deleting the newest = %d, %v; want %d (ids are never reused)", max, err, all[0].ID)
+	}
+	got, err := s.ItemsBetween(context.Background(), 1, max)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := keys(got); !slices.Equal(k, []string{"1", "2"}) {
+		t.Errorf("ItemsBetween = %v, want [1 2] ascending", k)
+	}
+}
