@@ -10,7 +10,9 @@ import (
 
 // Keys of each mapping of the schema.
 var (
-	rootKeys      = []string{"listen", "data_dir", "feed", "defaults", "log", "server", "sources"}
+	rootKeys      = []string{"listen", "data_dir", "feed", "defaults", "log", "server", "stories", "websub", "sources"}
+	storiesKeys   = []string{"enabled", "window", "threshold", "cross_language"}
+	websubKeys    = []string{"enabled", "hub"}
 	feedKeys      = []string{"title", "id", "base_url", "entries", "icon", "logo"}
 	defaultsKeys  = []string{"schedule", "jitter", "timeout", "user_agent", "max_body_bytes", "concurrency", "per_host", "delay", "timezone", "retention", "grace"}
 	retentionKeys = []string{"max_age", "max_items"}
@@ -45,6 +47,8 @@ func newConfig() *Config {
 			Grace:        20 * time.Second,
 		},
 		Log:             Log{Format: "auto", Level: "info"},
+		Stories:         Stories{Enabled: true, Window: 72 * time.Hour, Threshold: 0.45},
+		WebSub:          WebSub{Enabled: true},
 		SourceRetention: map[string]Retention{},
 		Lines:           map[string]int{},
 	}
@@ -65,6 +69,16 @@ func (d *decoder) build(root *yaml.Node) *Config {
 
 	sm := d.mapping(m.get("server"), "server", serverKeys...)
 	field(d, sm, "token", &c.Server.Token, parseString, checkToken)
+
+	stm := d.mapping(m.get("stories"), "stories", storiesKeys...)
+	field(d, stm, "enabled", &c.Stories.Enabled, parseBool)
+	field(d, stm, "window", &c.Stories.Window, parseDurationNode, atLeast(time.Hour))
+	field(d, stm, "threshold", &c.Stories.Threshold, parseFloat, between(0.05, 1.0))
+	field(d, stm, "cross_language", &c.Stories.CrossLanguage, parseBool)
+
+	wm := d.mapping(m.get("websub"), "websub", websubKeys...)
+	field(d, wm, "enabled", &c.WebSub.Enabled, parseBool)
+	field(d, wm, "hub", &c.WebSub.Hub, parseString, checkHTTPURL)
 
 	d.sources(m.get("sources"), c)
 	return c

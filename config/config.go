@@ -48,6 +48,8 @@ type Config struct {
 	Defaults Defaults
 	Log      Log
 	Server   Server
+	Stories  Stories
+	WebSub   WebSub
 	Sources  []data.Source
 	// SourceRetention holds the retention of the sources that override it,
 	// fully resolved (fields they leave out come from Defaults.Retention).
@@ -95,6 +97,21 @@ type Retention struct {
 type Log struct {
 	Format string // "auto" (text on a terminal, else JSON), "text" or "json"; default "auto"
 	Level  string // "debug", "info", "warn" or "error"; default "info"
+}
+
+// Stories configures the clustering of items that tell the same news
+// into one story (one entry in the combined feed).
+type Stories struct {
+	Enabled       bool          // default true
+	Window        time.Duration // items further apart never merge without a document number; default 72h
+	Threshold     float64       // estimated Jaccard similarity needed to merge; default 0.45
+	CrossLanguage bool          // also merge English and Chinese reports of one event; default false
+}
+
+// WebSub configures push to subscribers (W3C WebSub).
+type WebSub struct {
+	Enabled bool   // the built-in hub at /websub; default true
+	Hub     string // an external hub to ping when feeds change; optional
 }
 
 // Server configures the HTTP server.

@@ -150,8 +150,10 @@ func TestFullRoundTrip(t *testing.T) {
 			Retention:    Retention{MaxAge: 90 * day, MaxItems: 0},
 			Grace:        7 * day,
 		},
-		Log:    Log{Format: "json", Level: "debug"},
-		Server: Server{Token: "0123456789abcdef0123"},
+		Log:     Log{Format: "json", Level: "debug"},
+		Server:  Server{Token: "0123456789abcdef0123"},
+		Stories: Stories{Enabled: false, Window: 48 * time.Hour, Threshold: 0.6, CrossLanguage: true},
+		WebSub:  WebSub{Enabled: false, Hub: "https://hub.example.org/"},
 		Sources: []data.Source{
 			{
 				ID: "feed-all", Name: "All keys of a feed source", URL: "https://www.example.gov.cn/rss.xml",
@@ -187,7 +189,7 @@ func TestFullRoundTrip(t *testing.T) {
 			"feed-all": {MaxAge: 7 * day, MaxItems: 0},
 			"html_all": {MaxAge: 90 * day, MaxItems: 50},
 		},
-		Lines: map[string]int{"feed-all": 31, "html_all": 47, "json-all": 63},
+		Lines: map[string]int{"feed-all": 39, "html_all": 55, "json-all": 71},
 	}
 	if diff := cmp.Diff(want, c, cmpOpts); diff != "" {
 		t.Errorf("Load(full.yaml) mismatch (-want +got):\n%s", diff)
@@ -413,6 +415,11 @@ func TestInvalid(t *testing.T) {
 		{"bad log level", lines("log:", "  level: verbose"), 2, "log.level", nil, "verbose"},
 		{"bad log format", lines("log:", "  format: xml"), 2, "log.format", nil, "xml"},
 		{"short token", lines("server:", "  token: secret"), 2, "server.token", nil, "16"},
+		{"threshold out of range", lines("stories:", "  threshold: 1.5"), 2, "stories.threshold", nil, "range"},
+		{"threshold not a number", lines("stories:", "  threshold: high"), 2, "stories.threshold", nil, "number"},
+		{"story window too short", lines("stories:", "  window: 10m"), 2, "stories.window", nil, ""},
+		{"unknown stories key", lines("stories:", "  enable: true"), 2, "stories.enable", ErrUnknownKey, ""},
+		{"websub hub not http", lines("websub:", "  hub: ftp://hub.example.org/"), 2, "websub.hub", nil, ""},
 		{"bad listen", lines("listen: localhost"), 1, "listen", nil, "listen address"},
 		{"bad base url", lines("feed:", "  base_url: feeds.example.org"), 2, "feed.base_url", nil, "absolute"},
 		{"bad feed id", lines("feed:", "  id: feed-1"), 2, "feed.id", nil, "absolute"},

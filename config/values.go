@@ -50,6 +50,18 @@ func parseInt(n *yaml.Node) (int, error) {
 	return v, nil
 }
 
+// parseFloat accepts a YAML number.
+func parseFloat(n *yaml.Node) (float64, error) {
+	var v float64
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!float" && n.ShortTag() != "!!int") {
+		return 0, fmt.Errorf("expected a number, got %s", describe(n))
+	}
+	if err := n.Decode(&v); err != nil {
+		return 0, fmt.Errorf("bad number %q: %w", n.Value, err)
+	}
+	return v, nil
+}
+
 // parseBool accepts a YAML boolean.
 func parseBool(n *yaml.Node) (bool, error) {
 	var v bool
