@@ -25,9 +25,23 @@ const benchProse = `为深入贯彻落实党中央国务院决策部署进一步
 	`健康四川平安重庆美丽浙江加快建设现代化产业体系推动制造业高端化智能化绿色化发展加强科技创新平台建设支持企业加大研发投入提升自主创新能力` +
 	`健全社会保障体系兜牢民生底线做好高校毕业生等重点群体就业工作加强基层治理推进城市更新改造老旧小区完善养老托育服务促进文化旅游融合发展`
 
+// benchPlaces are the Chinese names of the gazetteer; benchPeople are
+// generated official names.
 var (
-	benchPlaces = []string{"成都", "重庆", "永川", "绵阳", "德阳", "宜宾", "泸州", "南充", "广州", "深圳", "杭州", "宁波", "温州", "万州", "涪陵", "乐山", "雅安", "达州", "两江新区", "天府新区"}
-	benchPeople = []string{"省长黄强", "市长胡衡华", "省长王浩", "市长王凤朝", "省委书记王晓晖", "区长蒋和平", "副省长李云泽", "副市长郑向东"}
+	benchPlaces = func() (out []string) {
+		for _, p := range places {
+			out = append(out, p.zh...)
+		}
+		return out
+	}()
+	benchPeople = func() (out []string) {
+		titles := []string{"省长", "副省长", "市长", "副市长", "区长", "主任", "厅长"}
+		given := []rune("强浩晓明伟华军平建国志刚海涛文斌红敏丽云")
+		for i, s := range []rune(surnames)[:40] {
+			out = append(out, titles[i%len(titles)]+string(s)+string(given[i%len(given)])+string(given[(i*7+3)%len(given)]))
+		}
+		return out
+	}()
 )
 
 // phrase returns a random run of 2 to 6 characters of benchProse.

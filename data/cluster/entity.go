@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Entity strings in a Sketch are "kind:value":
@@ -25,33 +24,6 @@ import (
 
 // Caps on the entities kept per kind, in order of appearance.
 var entityCaps = map[byte]int{'d': 8, 'y': 6, 'o': 8, 'n': 16, 'p': 16, 'h': 8, 'w': 8, 'e': 6}
-
-// docnoRe matches the year and serial of a document number such as
-// 川府发〔2026〕12号, 国办发[2017]47号 or 粤府办(2020)2号 (NFKC has already made
-// full-width brackets half-width); the agency prefix before the bracket is
-// read by docNumbers.
-var docnoRe = regexp.MustCompile(`[〔\[(【{]\s*((?:19|20)\d{2})\s*[〕\])】}]\s*0*(\d{1,4})\s*号`)
-
-// maxDocPrefix is the most Han characters read before a document number's
-// bracket.
-const maxDocPrefix = 12
-
-// docnoStop are words that can precede an agency abbreviation in running
-// text; they are stripped from the front of the matched prefix.
-var docnoStop = []string{"根据", "依据", "按照", "参照", "对照", "贯彻", "落实", "执行", "废止", "印发", "转发",
-	"关于", "发文字号", "文号", "字号", "文件", "附件", "通知", "见", "和", "及", "与", "或", "的"}
-
-// citeVerb marks a prefix as a citation of another document.
-var citeVerb = regexp.MustCompile(`根据|依据|按照|参照|对照|贯彻|落实|执行|废止|转发|见`)
-
-// docnoLabel is a label that introduces a page's own document number.
-var docnoLabel = regexp.MustCompile(`(?:文号|字号|文件编号)\s*[:：]?\s*$`)
-
-// citedBefore is a document title just before a number: 《…》(国办发〔2017〕47号).
-var citedBefore = regexp.MustCompile(`》\s*[(]?\s*$`)
-
-// citedAfter follows a cited number: …47号文件, …47号)精神.
-var citedAfter = regexp.MustCompile(`^\s*\)?\s*(?:文件|文|精神|要求|规定|的)`)
 
 var (
 	zhDateRe    = regexp.MustCompile(`^(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
@@ -241,71 +213,6 @@ func (x *extractor) eachEn(re *regexp.Regexp, f func(s string, m []int) bool) {
 	}
 }
 
-// docNumbers finds document numbers, keeping as the sketch's own those after
-// a 文号 label or standing free (in the title, on a header line, after a
-// notice's title); numbers cited as the basis of another document
-// (《…》(国办发〔2017〕47号), 根据…, …号文件精神) are blanked but not kept.
-func (x *extractor) docNumbers() {
-	x.each("号", docnoRe, func(s string, m []int) bool {
-		start := m[0]
-		for start > 0 && (s[start-1] == ' ' || s[start-1] == '\t') {
-			start--
-		}
-		runEnd := start
-		for n := 0; n < maxDocPrefix && start > 0; n++ {
-			r, size := utf8.DecodeLastRuneInString(s[:start])
-			if !isHan(r) {
-				break
-			}
-			start -= size
-		}
-		run := s[start:runEnd]
-		x.blank(start, m[0])
-		prefix := cleanDocPrefix(run)
-		if prefix == "" {
-			return true
-		}
-		before, after := s[max(0, start-24):start], s[m[1]:min(len(s), m[1]+12)]
-		own := docnoLabel.MatchString(before) ||
-			(!citeVerb.MatchString(run) && !citedBefore.MatchString(before) && !citedAfter.MatchString(after))
-		if own {
-			n := prefix + "〔" + s[m[2]:m[3]] + "〕" + s[m[4]:m[5]] + "号"
-			if !slices.Contains(x.docnos, n) && len(x.docnos) < 4 {
-				x.docnos = append(x.docnos, n)
-			}
-		}
-		return true
-	})
-}
-
-// cleanDocPrefix cuts the Han run before a document number's bracket after
-// the last running-text word (根据, 印发, 的 …) that leaves at least two
-// characters, and keeps at most six characters: 根据国办发 → 国办发.
-func cleanDocPrefix(p string) string {
-	cut := 0
-	for _, w := range docnoStop {
-		for i := 0; ; {
-			j := strings.Index(p[i:], w)
-			if j < 0 {
-				break
-			}
-			end := i + j + len(w)
-			if utf8.RuneCountInString(p[end:]) >= 2 && end > cut {
-				cut = end
-			}
-			i = end
-		}
-	}
-	p = p[cut:]
-	if r := []rune(p); len(r) > 6 {
-		p = string(r[len(r)-6:])
-	}
-	if utf8.RuneCountInString(p) < 2 {
-		return ""
-	}
-	return p
-}
-
 // dates finds calendar dates in Chinese, ISO and English forms, then bare
 // Chinese days (27日).
 func (x *extractor) dates() {
@@ -382,7 +289,9 @@ func (x *extractor) ordinals() {
 		return false // keep "joint meeting" for the gazetteer; 127th is no number
 	})
 	x.eachEn(enWeekRe, func(s string, m []int) bool {
-		x.add("o:周:" + strings.TrimLeft(s[m[2]:m[3]], "0"))
+		if n, _ := strconv.Atoi(s[m[2]:m[3]]); n > 0 {
+			x.add("o:周:" + strconv.Itoa(n))
+		}
 		return true
 	})
 	x.eachEn(enQuarterRe, func(s string, m []int) bool {

@@ -41,10 +41,10 @@ type Index struct {
 
 // slot holds one entry; gen tells a live heap record from a stale one.
 type slot struct {
-	c     compiled
+	stamp uint32 // last Best call that visited it
 	gen   uint32
 	live  bool
-	stamp uint32 // last Best call that visited it
+	c     compiled
 }
 
 // NewIndex returns an empty index. Zero option fields take their defaults;
@@ -71,12 +71,11 @@ func (ix *Index) Add(id int64, s Sketch) {
 	if !ix.o.Enabled {
 		return
 	}
+	c := compile(s)
+	c.id = id
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.remove(id)
-	c := compile(s)
-	c.id = id
-	c.mh = slices.Clone(c.mh) // never alias the caller's slice
 	if c.pub == noTime {
 		return
 	}
@@ -218,17 +217,18 @@ const (
 // maxScan x the number of keys whatever the load.
 const (
 	maxScan         = 64
-	maxPairDates    = 4
-	maxPairEntities = 24
+	maxPairDates    = 3
+	maxPairEntities = 12
 )
 
 // keys appends the bucket keys of c to dst: one per LSH band, document
 // number and link, and one per (day of a date, specific entity) pair so
 // that items agreeing on a date and another entity meet even when their
-// texts differ.
+// texts differ. Pair keys use people, named documents, ordinals, numbers
+// and places below province level, in that order, up to maxPairEntities.
 func (ix *Index) keys(c *compiled, dst []uint64) []uint64 {
 	r := ix.o.Rows
-	if len(c.mh) >= ix.o.Bands*r {
+	if c.hasMH {
 		for b := 0; b < ix.o.Bands; b++ {
 			h := saltBand ^ uint64(b)
 			for _, v := range c.mh[b*r : b*r+r] {
@@ -248,10 +248,13 @@ func (ix *Index) keys(c *compiled, dst []uint64) []uint64 {
 		dates = dates[:maxPairDates]
 	}
 	n := 0
-	for _, k := range []byte{'p', 'h', 'n', 'o', 'w'} {
+	for _, k := range []byte{'h', 'w', 'o', 'n', 'p'} { // most selective first
 		for _, e := range kindOf(c.ents, k) {
 			if n == maxPairEntities {
 				break
+			}
+			if k == 'p' && provinceLevel[e] {
+				continue
 			}
 			n++
 			for _, d := range dates {

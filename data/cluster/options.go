@@ -38,7 +38,7 @@ type Options struct {
 	// Bands and Rows shape the LSH index over the MinHash: Bands*Rows of the
 	// SketchSize values are used, in Bands bands of Rows values each. Two
 	// sketches with Jaccard J share a bucket with probability
-	// 1-(1-J^Rows)^Bands; the default 32x2 finds 99% of pairs at J=0.45 and
+	// 1-(1-J^Rows)^Bands; the default 32x2 finds 99.9% of pairs at J=0.45 and
 	// 95% at J=0.3, while two unrelated Chinese news items (J around 0.02 on
 	// character trigrams) collide about 1% of the time. Bands*Rows is capped
 	// at SketchSize (Bands is reduced).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,12 +161,7 @@ func TestLabelledSetInOneIndex(t *testing.T) {
 	for i := range order {
 		order[i] = i
 	}
-	// insertion sort by time: small set
-	for i := 1; i < len(order); i++ {
-		for j := i; j > 0 && docs[order[j]].Published.Before(docs[order[j-1]].Published); j-- {
-			order[j], order[j-1] = order[j-1], order[j]
-		}
-	}
+	slices.SortStableFunc(order, func(i, j int) int { return docs[i].Published.Compare(docs[j].Published) })
 	ix := NewIndex(o)
 	for _, i := range order {
 		d := docs[i]

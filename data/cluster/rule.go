@@ -12,13 +12,28 @@ import (
 // merge rule reads: hashes instead of strings, entities as sorted uint64s
 // with the kind letter in the top byte.
 type compiled struct {
-	id   int64
-	pub  int64 // Unix seconds; noTime when unknown
-	lang string
-	link uint64
-	mh   []uint32
-	docs []uint64 // sorted hashes of DocNumbers
-	ents []uint64 // sorted; kind<<56 | value
+	id    int64
+	pub   int64 // Unix seconds; noTime when unknown
+	lang  string
+	link  uint64
+	hasMH bool // false for an empty text or a MinHash of another length
+	mh    [SketchSize]uint32
+	docs  []uint64 // sorted hashes of DocNumbers
+	ents  []uint64 // sorted; kind<<56 | value
+}
+
+// jaccard is Similarity on compiled sketches.
+func (c *compiled) jaccard(d *compiled) float64 {
+	if !c.hasMH || !d.hasMH {
+		return 0
+	}
+	eq := 0
+	for i, v := range c.mh {
+		if d.mh[i] == v {
+			eq++
+		}
+	}
+	return float64(eq) / SketchSize
 }
 
 // noTime marks an unknown publication time.
@@ -28,7 +43,11 @@ const valueMask = 1<<56 - 1
 
 // compile converts a Sketch to its compact form.
 func compile(s Sketch) compiled {
-	c := compiled{id: s.ItemID, pub: noTime, lang: s.Lang, link: s.Link, mh: s.MinHash}
+	c := compiled{id: s.ItemID, pub: noTime, lang: s.Lang, link: s.Link}
+	if len(s.MinHash) == SketchSize {
+		c.hasMH = true
+		copy(c.mh[:], s.MinHash)
+	}
 	if !s.Published.IsZero() {
 		c.pub = s.Published.Unix()
 	}
@@ -146,7 +165,7 @@ func decide(q, c *compiled, o *Options) (verdict, bool) {
 		}
 		return crossLanguage(q, c)
 	}
-	j := jaccard(q.mh, c.mh)
+	j := q.jaccard(c)
 	if j < o.EntityThreshold || conflict(q.ents, c.ents) {
 		return verdict{}, false
 	}

@@ -12,7 +12,9 @@ import (
 
 // Doc is the text of one item as clustering sees it.
 type Doc struct {
-	ItemID   int64
+	ItemID int64
+	// SourceID is informational: items of one source can merge too (a
+	// site that re-posts its own article under a new URL).
 	SourceID string
 	// Lang is the upstream's language tag; it is used only when the text has
 	// no letters to detect the script from.
