@@ -73,6 +73,8 @@ END;
 `,
 	// 3: stories (see story.go).
 	storySchema,
+	// 4: WebSub subscriptions (see websub.go).
+	WebSubSchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.
