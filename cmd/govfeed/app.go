@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"sync/atomic"
 
 	"github.com/govfeed/govfeed/config"
+	"github.com/govfeed/govfeed/data/cluster"
 	"github.com/govfeed/govfeed/data/sqlite"
 	"github.com/govfeed/govfeed/fetch"
 	"github.com/govfeed/govfeed/fetch/clean"
@@ -87,11 +89,16 @@ type app struct {
 	store  *sqlite.Store
 	pub    *publish.Publisher
 	runner *fetch.Runner
+	client *http.Client // the one HTTP client of fetches (and hub requests)
+	svc    *services    // the daemon's page, metrics and hub; nil in one-shot commands
 }
 
 // openApp opens the store and builds the publisher and the runner.
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client web.ClientOptions) (*app, error) {
-	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{Logger: log.With("component", "store")})
+	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{
+		Logger:  log.With("component", "store"),
+		Cluster: clusterOptions(cfg.Stories),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -99,8 +106,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 	a.cur.Store(cfg)
 	a.pub = publish.New(publishOptions(cfg, log), st)
 	a.pub.SetSources(cfg.Sources)
+	a.client = web.NewClient(client)
 	getter := &web.Getter{
-		Client:    web.NewClient(client),
+		Client:    a.client,
 		UserAgent: cfg.Defaults.UserAgentFor(version),
 		Logger:    log.With("component", "web"),
 	}
@@ -118,6 +126,16 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 		Logger:    log.With("component", "fetch"),
 	}, getter, st)
 	return a, nil
+}
+
+// clusterOptions turns the stories section into clustering options.
+func clusterOptions(s config.Stories) cluster.Options {
+	o := cluster.DefaultOptions()
+	o.Enabled = s.Enabled
+	o.Window = s.Window
+	o.Threshold = s.Threshold
+	o.CrossLanguage = s.CrossLanguage
+	return o
 }
 
 func publishOptions(cfg *config.Config, log *slog.Logger) publish.Options {
@@ -139,4 +157,11 @@ func (a *app) close() error {
 // configFlag adds the --config flag shared by every command.
 func configFlag(fs *flag.FlagSet) *string {
 	return fs.String("config", "", "configuration `file` (default: the embedded default)")
+}
+
+// webOptions are the HTTP client options of one-shot commands; the
+// GOVFEED_DIAL environment variable sends every connection to one address
+// (for tests and the demo, like curl --resolve for every host).
+func webOptions(e env) web.ClientOptions {
+	return web.ClientOptions{DialAddr: e.getenv("GOVFEED_DIAL")}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/govfeed/govfeed/data"
 	"github.com/govfeed/govfeed/fetch"
-	"github.com/govfeed/govfeed/fetch/web"
 )
 
 func fetchCommand() command {
@@ -58,7 +57,7 @@ OPTIONS
 		if cfg.Log.Level == "debug" {
 			log = newLogger(cfg, e.stderr)
 		}
-		a, err := openApp(ctx, cfg, log, web.ClientOptions{DialAddr: e.getenv("GOVFEED_DIAL")})
+		a, err := openApp(ctx, cfg, log, webOptions(e))
 		if err != nil {
 			return err
 		}

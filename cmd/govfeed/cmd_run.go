@@ -108,19 +108,32 @@ func daemon(ctx context.Context, e env, o daemonOptions) error {
 		}
 	}()
 
+	var sv *services
+	sched := fetch.NewScheduler(fetch.SchedulerOptions{
+		Jitter:   cfg.Defaults.Jitter,
+		Logger:   log.With("component", "scheduler"),
+		OnReport: func(r fetch.Report) { sv.observe(r) },
+	}, a.runner)
+	sv = a.newServices(sched, a.client)
+	a.svc = sv
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); sv.run(hubCtx, log) }()
+	defer func() {
+		stopHub()
+		sv.close()
+		<-hubDone
+	}()
+
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s (config key listen): %w", cfg.Listen, err)
 	}
-	srv := publish.NewServer(cfg.Listen, a.pub.Handler())
+	srv := publish.NewServer(cfg.Listen, a.routes(sv))
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "feed", cfg.Feed.BaseURL+"/feed.atom", "sources", len(cfg.Sources), "data_dir", cfg.DataDir)
 
-	sched := fetch.NewScheduler(fetch.SchedulerOptions{
-		Jitter: cfg.Defaults.Jitter,
-		Logger: log.With("component", "scheduler"),
-	}, a.runner)
 	if err := sched.Set(ctx, cfg.Sources); err != nil {
 		return err
 	}
@@ -179,5 +192,12 @@ func (a *app) reload(ctx context.Context, path string, sched *fetch.Scheduler) {
 	}
 	a.cur.Store(cfg)
 	a.pub.SetSources(cfg.Sources)
+	if a.svc != nil {
+		for _, s := range old.Sources {
+			if _, ok := cfg.Source(s.ID); !ok {
+				a.svc.met.Forget(s.ID)
+			}
+		}
+	}
 	a.log.Info("configuration reloaded", "file", path, "sources", len(cfg.Sources))
 }

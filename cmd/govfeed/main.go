@@ -74,6 +74,8 @@ func commands() []command {
 		publishCommand(),
 		checkCommand(),
 		tryCommand(),
+		storiesCommand(),
+		sourcesCommand(),
 		versionCommand(),
 	}
 }

@@ -12,6 +12,7 @@ type Stats struct {
 	Items      int            // items stored
 	PerSource  map[string]int // items per saved source id (0 for a source with none)
 	Tombstones int            // keys retention removed and still remembers
+	Stories    int            // stories (a story of one item counts)
 	DBBytes    int64          // size of the database: page_count * page_size (WAL excluded)
 }
 
@@ -44,8 +45,9 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("read store stats: %w", err)
 	}
 	err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM tombstones),
+		(SELECT count(*) FROM items WHERE story_id = id),
 		(SELECT page_count FROM pragma_page_count()) * (SELECT page_size FROM pragma_page_size())`).
-		Scan(&st.Tombstones, &st.DBBytes)
+		Scan(&st.Tombstones, &st.Stories, &st.DBBytes)
 	if err != nil {
 		return Stats{}, fmt.Errorf("read store stats: %w", err)
 	}

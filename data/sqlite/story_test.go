@@ -76,6 +76,9 @@ func TestStoriesGroupTheSameEventAcrossSources(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("got %d stories, want 1 (the two reports of one meeting)", len(got))
 	}
+	if st, err := s.Stats(context.Background()); err != nil || st.Stories != 1 || st.Items != 2 {
+		t.Errorf("Stats = %+v, %v; want 1 story of 2 items", st, err)
+	}
 	st := got[0]
 	if len(st.Items) != 2 {
 		t.Fatalf("story has %d items, want 2", len(st.Items))
