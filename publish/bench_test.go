@@ -55,12 +55,19 @@ func BenchmarkServeCached(b *testing.B) {
 func BenchmarkBuild(b *testing.B) {
 	p, st, _ := newTest(b, Options{Entries: 500})
 	st.set(func(s *fakeStore) { s.items = benchItems(500) })
-	p.mu.Lock()
-	v := p.view("")
-	p.mu.Unlock()
-	for b.Loop() {
-		if _, err := p.render(b.Context(), v); err != nil {
-			b.Fatal(err)
-		}
+	for _, f := range formats {
+		b.Run(f.ext(), func(b *testing.B) {
+			p.mu.Lock()
+			v, err := p.viewLocked(spec{kind: kindCombined}, f)
+			p.mu.Unlock()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := p.render(b.Context(), v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -21,7 +21,7 @@ func TestRebuildOnlyAfterInvalidate(t *testing.T) {
 	steps := []struct {
 		name string
 		do   func()
-		want int // Recent calls after the step
+		want int // store reads after the step
 	}{
 		{"first request builds", func() { get(t, srv, "/feed.atom") }, 1},
 		{"later requests are served from memory", func() {
@@ -38,13 +38,13 @@ func TestRebuildOnlyAfterInvalidate(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.do()
-		if got := st.recentCalls(); got != s.want {
-			t.Fatalf("%s: %d Recent calls, want %d", s.name, got, s.want)
+		if got := st.readCalls(); got != s.want {
+			t.Fatalf("%s: %d store reads, want %d", s.name, got, s.want)
 		}
 	}
 }
 
-// TestConcurrentRequestsOneBuild holds the first build inside Store.Recent
+// TestConcurrentRequestsOneBuild holds the first build inside Store.RecentStories
 // until every other request is waiting for it (synctest.Wait), then checks
 // that they all got its bytes and that nothing else was built.
 func TestConcurrentRequestsOneBuild(t *testing.T) {
@@ -70,14 +70,14 @@ func TestConcurrentRequestsOneBuild(t *testing.T) {
 			go request(i)
 		}
 		synctest.Wait() // every other request is blocked
-		if got := st.recentCalls(); got != 1 {
-			t.Fatalf("%d Recent calls while a build runs, want 1", got)
+		if got := st.readCalls(); got != 1 {
+			t.Fatalf("%d store reads while a build runs, want 1", got)
 		}
 		st.set(func(s *fakeStore) { s.entered = nil })
 		close(gate)
 		wg.Wait()
-		if got := st.recentCalls(); got != 1 {
-			t.Errorf("%d Recent calls for %d concurrent requests, want 1", got, n)
+		if got := st.readCalls(); got != 1 {
+			t.Errorf("%d store reads for %d concurrent requests, want 1", got, n)
 		}
 		for i := range n {
 			if codes[i] != 200 || !bytes.Equal(bodies[i], bodies[0]) || len(bodies[i]) == 0 {
@@ -101,14 +101,14 @@ func TestFailedRebuildKeepsLastGood(t *testing.T) {
 	if !strings.Contains(logs.String(), "disk I/O error") {
 		t.Errorf("the build error was not logged: %q", logs.String())
 	}
-	calls := st.recentCalls()
+	calls := st.readCalls()
 	get(t, srv, "/feed.atom")
-	if got := st.recentCalls(); got != calls {
-		t.Errorf("a request right after a failed build rebuilt it (%d Recent calls, want %d)", got, calls)
+	if got := st.readCalls(); got != calls {
+		t.Errorf("a request right after a failed build rebuilt it (%d store reads, want %d)", got, calls)
 	}
 	clk.add(retryBuild)
 	st.set(func(s *fakeStore) { s.err = nil; s.items = s.items[1:] })
-	if got := get(t, srv, "/feed.atom"); bytes.Equal(got, good) || st.recentCalls() != calls+1 {
+	if got := get(t, srv, "/feed.atom"); bytes.Equal(got, good) || st.readCalls() != calls+1 {
 		t.Errorf("after %v the feed was not rebuilt from the mended store", retryBuild)
 	}
 

@@ -85,8 +85,9 @@ func TestCombinedFeedWithGofeed(t *testing.T) {
 	}
 	want := []item{
 		{
+			// A story's updated is its newest report's Modified.
 			ID: id1, Title: "重庆市政府常务会议", Link: "https://www.cq.gov.cn/ywdt/jrcq/202606/t20260616_15758457.html",
-			Published: time.Date(2026, 6, 16, 10, 7, 0, 0, time.UTC), Updated: time.Date(2026, 6, 16, 10, 7, 0, 0, time.UTC),
+			Published: time.Date(2026, 6, 16, 10, 7, 0, 0, time.UTC), Updated: time.Date(2026, 6, 16, 10, 30, 0, 0, time.UTC),
 			Author: "重庆市人民政府", Content: "<p>正文</p>", Categories: []string{"要闻", "chongqing"},
 		},
 		{
@@ -97,7 +98,7 @@ func TestCombinedFeedWithGofeed(t *testing.T) {
 		},
 		{
 			ID: id3, Title: "older", Link: "https://www.cq.gov.cn/ywdt/jrcq/202606/t20260615_15750000.html",
-			Published: time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC), Updated: time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC),
+			Published: time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC), Updated: time.Date(2026, 6, 16, 11, 0, 0, 0, time.UTC),
 			Author: "重庆市人民政府", Content: "<p>xy</p>", Categories: []string{"chongqing"},
 		},
 	}
@@ -151,7 +152,10 @@ func TestFeedMetadata(t *testing.T) {
 			ID: "https://feeds.example.org/feed.atom", Title: "govfeed test", Updated: "2026-06-16T11:00:00Z",
 			Links: []atomtest.Link{
 				{Rel: "self", Href: "https://feeds.example.org/feed.atom", Type: "application/atom+xml"},
-				{Rel: "alternate", Href: "https://feeds.example.org/"},
+				{Rel: "alternate", Href: "https://feeds.example.org/", Type: "text/html"},
+				{Rel: "alternate", Href: "https://feeds.example.org/feed.rss", Type: "application/rss+xml"},
+				{Rel: "alternate", Href: "https://feeds.example.org/feed.json", Type: "application/feed+json"},
+				{Rel: "first", Href: "https://feeds.example.org/feed.atom", Type: "application/atom+xml"},
 			},
 			Authors: []atomtest.Person{{Name: "govfeed test"}}, Generator: "govfeed",
 			Entries: []string{id1, id2, id3}, Sources: []*atomtest.Source{cqSource, gdSource, cqSource},
@@ -161,7 +165,10 @@ func TestFeedMetadata(t *testing.T) {
 			Updated: "2026-06-16T11:00:00Z",
 			Links: []atomtest.Link{
 				{Rel: "self", Href: "https://feeds.example.org/sources/cq.atom", Type: "application/atom+xml"},
-				{Rel: "alternate", Href: "https://feeds.example.org/"},
+				{Rel: "alternate", Href: "https://feeds.example.org/?source=cq", Type: "text/html"},
+				{Rel: "alternate", Href: "https://feeds.example.org/sources/cq.rss", Type: "application/rss+xml"},
+				{Rel: "alternate", Href: "https://feeds.example.org/sources/cq.json", Type: "application/feed+json"},
+				{Rel: "first", Href: "https://feeds.example.org/sources/cq.atom", Type: "application/atom+xml"},
 			},
 			Authors: []atomtest.Person{{Name: "govfeed test"}}, Generator: "govfeed",
 			Entries: []string{id1, id3}, Sources: []*atomtest.Source{cqSource, cqSource},
@@ -302,7 +309,7 @@ func TestEntryMapping(t *testing.T) {
 			want := baseEntry
 			want.Links = append([]atom.Link(nil), baseEntry.Links...)
 			tc.want(&want)
-			if diff := cmp.Diff(want, p.entry(it, src, state, changed)); diff != "" {
+			if diff := cmp.Diff(want, p.itemEntry(it, src, state, changed)); diff != "" {
 				t.Errorf("entry (-want +got):\n%s", diff)
 			}
 		})

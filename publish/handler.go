@@ -10,37 +10,89 @@ import (
 )
 
 const (
-	contentType  = "application/atom+xml; charset=utf-8"
-	cacheControl = "public, max-age=300"
+	// immutable is the Cache-Control of a full archive page.
+	immutable = "public, max-age=31536000, immutable"
 	// pingTimeout bounds the store check of /healthz.
 	pingTimeout = 5 * time.Second
 )
 
-// Handler returns the HTTP routes: GET (and HEAD) /feed.atom,
-// /sources/{id}.atom and /healthz.
+// Handler returns the HTTP routes (GET and HEAD):
+//
+//	/feed.{atom,rss,json}           the combined feed; with q, source, tag
+//	                                or since, a filtered feed of items
+//	/sources/{id}.{atom,rss,json}   one source's items
+//	/tags/{tag}.{atom,rss,json}     the stories of the sources with a tag
+//	/archive/{n}.{atom,rss,json}    archive page n (RFC 5005)
+//	/icon.png, /logo.png, /favicon.ico
+//	/healthz
+//
+// Every feed but an archive page takes before or after, the opaque cursor
+// of its RFC 5005 paging links.
 func (p *Publisher) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /feed.atom", func(w http.ResponseWriter, r *http.Request) {
-		p.serveFeed(w, r, "")
-	})
+	for _, f := range formats {
+		mux.HandleFunc("GET /feed."+f.ext(), func(w http.ResponseWriter, r *http.Request) {
+			p.serveRequest(w, r, kindCombined, "feed", f)
+		})
+	}
 	// A wildcard must be a whole path segment, so the suffix is cut here.
-	mux.HandleFunc("GET /sources/{file}", func(w http.ResponseWriter, r *http.Request) {
-		id, ok := strings.CutSuffix(r.PathValue("file"), ".atom")
-		if !ok || id == "" {
-			http.NotFound(w, r)
-			return
-		}
-		p.serveFeed(w, r, id)
-	})
+	for prefix, k := range map[string]kind{"sources": kindSource, "tags": kindTag, "archive": kindArchive} {
+		mux.HandleFunc("GET /"+prefix+"/{file}", func(w http.ResponseWriter, r *http.Request) {
+			name, f, ok := cutFormat(r.PathValue("file"))
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			p.serveRequest(w, r, k, name, f)
+		})
+	}
+	mux.HandleFunc("GET /icon.png", serveBytes(iconPNG, "image/png"))
+	mux.HandleFunc("GET /logo.png", serveBytes(logoPNG, "image/png"))
+	mux.HandleFunc("GET /favicon.ico", serveBytes(p.favicon, "image/vnd.microsoft.icon"))
 	mux.HandleFunc("GET /healthz", p.serveHealth)
 	return mux
 }
 
-// serveFeed serves feed key, plain or gzip-compressed, honouring
-// If-None-Match and If-Modified-Since.
-func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, key string) {
-	res, err := p.get(r.Context(), key)
-	if errors.Is(err, errUnknownSource) {
+// serveRequest reads the document a request asks for and serves it.
+func (p *Publisher) serveRequest(w http.ResponseWriter, r *http.Request, k kind, name string, f format) {
+	s := spec{kind: k, name: name}
+	q := r.URL.Query()
+	var err error
+	switch k {
+	case kindCombined:
+		s.name = ""
+		if s.filter, err = parseFilter(q, p.now(), p.beijing); err == nil && !s.filter.empty() {
+			s.kind = kindFilter
+		}
+	case kindArchive:
+		s.name = ""
+		n, perr := strconv.ParseInt(name, 10, 64)
+		if perr != nil || n < 0 || strconv.FormatInt(n, 10) != name {
+			http.NotFound(w, r)
+			return
+		}
+		s.page = n
+	}
+	if err == nil && k != kindArchive {
+		err = parsePaging(q, &s)
+	}
+	var bad badRequest
+	if errors.As(err, &bad) {
+		http.Error(w, bad.Error(), http.StatusBadRequest)
+		return
+	}
+	if (s.kind == kindFilter || s.dir != pageHead) && p.opts.Allow != nil && !p.opts.Allow(r) {
+		http.Error(w, "too many requests", http.StatusTooManyRequests)
+		return
+	}
+	p.serveFeed(w, r, s, f)
+}
+
+// serveFeed serves document s in format f, plain or gzip-compressed,
+// honouring If-None-Match and If-Modified-Since.
+func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, s spec, f format) {
+	res, err := p.get(r.Context(), s, f)
+	if errors.Is(err, errNotFound) {
 		http.NotFound(w, r)
 		return
 	}
@@ -52,8 +104,16 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, key string
 	}
 	body, etag := res.body, res.etag
 	h := w.Header()
-	h.Set("Cache-Control", cacheControl)
+	if res.immutable {
+		h.Set("Cache-Control", immutable)
+	} else {
+		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(p.opts.MaxAge/time.Second)))
+	}
 	h.Set("Vary", "Accept-Encoding")
+	if p.opts.Hub != "" { // WebSub discovery (W3C WebSub section 4)
+		h.Add("Link", "<"+p.opts.Hub+`>; rel="hub"`)
+		h.Add("Link", "<"+res.self+`>; rel="self"`)
+	}
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		body, etag = res.gz, res.gzETag
 	}
@@ -63,7 +123,8 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, key string
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", contentType)
+	h.Set("Content-Type", res.contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
 	if etag == res.gzETag {
 		h.Set("Content-Encoding", "gzip")
 	}
@@ -71,6 +132,19 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, key string
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body) // a write error means the client has gone
+	}
+}
+
+// serveBytes serves an embedded file, cached for a day.
+func serveBytes(b []byte, contentType string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", contentType)
+		h.Set("Cache-Control", "public, max-age=86400")
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(b)
+		}
 	}
 }
 

@@ -157,7 +157,11 @@ func TestServeHEAD(t *testing.T) {
 func TestServeNotFound(t *testing.T) {
 	p, _, _ := newTest(t, Options{})
 	srv := serve(t, p)
-	for _, path := range []string{"/sources/nope.atom", "/sources/cq", "/sources/.atom", "/sources/cq.rss", "/feed.rss", "/sources/cq.atom/x"} {
+	for _, path := range []string{
+		"/sources/nope.atom", "/sources/cq", "/sources/.atom", "/sources/cq.xml", "/feed.xml", "/sources/cq.atom/x",
+		"/tags/nope.atom", "/tags/chongqing", "/archive/1.atom", "/archive/-1.atom", "/archive/01.atom", "/archive/x.rss",
+		"/feed.atom?source=nope", "/feed.rss?tag=nope",
+	} {
 		t.Run(path, func(t *testing.T) {
 			if resp, _ := fetch(t, srv, http.MethodGet, path, nil); resp.StatusCode != 404 {
 				t.Errorf("GET %s: %s, want 404", path, resp.Status)

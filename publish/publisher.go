@@ -9,27 +9,27 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/govfeed/govfeed/data"
-	"github.com/govfeed/govfeed/publish/atom"
 )
 
 const (
-	// defaultEntries is the number of items in a feed when Options.Entries
-	// is not positive.
+	// defaultEntries is the number of entries in a feed page when
+	// Options.Entries is not positive.
 	defaultEntries = 100
+	// defaultMaxAge is Options.MaxAge when it is not positive.
+	defaultMaxAge = 300 * time.Second
 	// buildTimeout bounds one feed build (store queries and encoding).
 	buildTimeout = 30 * time.Second
 	// retryBuild is the least time between two builds of a feed whose last
 	// build failed, so that a failing store is not queried on every request.
 	retryBuild = 10 * time.Second
 )
-
-// errUnknownSource is returned by get for a source that is not configured.
-var errUnknownSource = errors.New("unknown source")
 
 // Options configure a Publisher.
 type Options struct {
@@ -38,33 +38,61 @@ type Options struct {
 	// BaseURL + "/feed.atom".
 	ID string
 	// BaseURL is the public URL the feeds are served under, such as
-	// https://feeds.example.org, for self links and source feed ids. Empty
-	// means http://localhost, which only suits tests.
+	// https://feeds.example.org, for every link in the feeds. It wins over
+	// the Host header, so feeds served behind a reverse proxy link to the
+	// public URL. Empty means http://localhost, which only suits tests.
 	BaseURL string
-	// Entries is the number of items in each feed; <= 0 means 100.
-	Entries    int
-	Icon, Logo string // IRIs for atom:icon and atom:logo; optional
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Entries is the number of entries in each feed page; <= 0 means 100.
+	Entries int
+	// Icon and Logo are the URLs of the feed icon (square) and logo (2:1);
+	// empty means the embedded ones served at /icon.png and /logo.png.
+	Icon, Logo string
+	// Hub is the URL of the WebSub hub every feed advertises (rel="hub");
+	// empty means none.
+	Hub string
+	// MaxAge is the max-age of the Cache-Control header of feeds (and the
+	// RSS ttl), normally the shortest source schedule interval; <= 0 means
+	// 300 seconds. Full archive pages are cached for a year.
+	MaxAge time.Duration
+	// OnPublish, when set, is called after Invalidate or SetSources for
+	// every head document (the combined feed, each source and each tag
+	// feed, in each format) whose bytes changed; topic is its URL. The
+	// documents are rebuilt in the background, at most once per second.
+	// It is meant for a WebSub hub's Publish.
+	OnPublish func(topic, contentType string, body []byte)
+	// Allow, when set, is asked before a request that may build a feed on
+	// demand (one with a query: a filter or a page cursor) is served; false
+	// answers 429. It is the hook for rate limiting.
+	Allow  func(r *http.Request) bool
+	Logger *slog.Logger
+	Now    func() time.Time
 }
 
 // Publisher renders and serves the feeds. It is safe for concurrent use.
 type Publisher struct {
-	opts  Options
-	store Store
-	log   *slog.Logger
-	now   func() time.Time
+	opts       Options
+	store      Store
+	log        *slog.Logger
+	now        func() time.Time
+	beijing    *time.Location // the zone of dates in since parameters
+	icon, logo string         // URLs of the icon and logo in the feeds
+	favicon    []byte         // the embedded icon as /favicon.ico
 
 	mu      sync.Mutex
-	gen     uint64        // bumped by Invalidate and SetSources; starts at 1
-	changed time.Time     // when gen was bumped: the updated time of an empty feed
-	sources []data.Source // configured, in configuration order
-	known   map[string]bool
-	slots   map[string]*slot // by feed key: "" for the combined feed, else a source id
+	gen     uint64    // bumped by Invalidate and SetSources; starts at 1
+	changed time.Time // when gen was bumped: the updated time of an empty feed
+	sources []data.Source
+	byID    map[string]data.Source
+	tags    map[string][]data.Source // configured sources by tag, in configuration order
+	fixed   map[string]*slot         // head documents of configured feeds, by spec key
+	dynamic *lru                     // every other document
+
+	notify notifier // the background rebuild for OnPublish
 }
 
-// slot holds one feed's bytes and the state of its build.
+// slot holds one document's bytes and the state of its build.
 type slot struct {
+	spec      spec
 	cur       *rendered     // last good build, or nil
 	gen       uint64        // the generation cur was built from
 	building  chan struct{} // closed when the running build ends; nil when idle
@@ -73,18 +101,32 @@ type slot struct {
 	err       error // the last build error
 }
 
-// rendered is one feed's bytes, ready to serve.
+// rendered is one document's bytes, ready to serve.
 type rendered struct {
 	body, gz     []byte
 	etag, gzETag string // quoted strong entity tags
 	modified     time.Time
+	self         string // the document's URL
+	contentType  string
+	immutable    bool // a full archive page
 }
 
 // view is what one build needs to know from the Publisher.
 type view struct {
-	key     string        // "" for the combined feed, else a source id
-	sources []data.Source // the sources the feed shows
+	spec    spec
+	format  format
+	sources []data.Source          // the sources the document shows
+	byID    map[string]data.Source // every configured source
 	changed time.Time
+}
+
+// name names the document in logs and errors.
+func (v view) name() string {
+	n := v.spec.fileName(v.format)
+	if q := v.spec.query(); q != "" {
+		n += "?" + q
+	}
+	return n
 }
 
 // New returns a Publisher that reads items from st. It shows no source
@@ -92,6 +134,9 @@ type view struct {
 func New(o Options, st Store) *Publisher {
 	if o.Entries <= 0 {
 		o.Entries = defaultEntries
+	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = defaultMaxAge
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -106,39 +151,57 @@ func New(o Options, st Store) *Publisher {
 	if o.ID == "" {
 		o.ID = o.BaseURL + "/feed.atom"
 	}
-	return &Publisher{
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	p := &Publisher{
 		opts:    o,
 		store:   st,
 		log:     o.Logger,
 		now:     o.Now,
+		beijing: loc,
+		icon:    firstText(o.Icon, o.BaseURL+"/icon.png"),
+		logo:    firstText(o.Logo, o.BaseURL+"/logo.png"),
+		favicon: icoOf(iconPNG),
 		gen:     1,
 		changed: o.Now().UTC(),
-		known:   map[string]bool{},
-		slots:   map[string]*slot{},
+		byID:    map[string]data.Source{},
+		tags:    map[string][]data.Source{},
+		fixed:   map[string]*slot{},
+		dynamic: newLRU(dynamicSlots),
 	}
+	p.notify.p = p
+	return p
 }
 
 // SetSources sets the configured sources, at start and on every reload.
-// Only their items are shown, and only they have a feed of their own.
+// Only their items are shown, and only they and their tags have feeds.
 func (p *Publisher) SetSources(srcs []data.Source) {
-	known := make(map[string]bool, len(srcs))
+	byID := make(map[string]data.Source, len(srcs))
+	tags := map[string][]data.Source{}
 	for _, s := range srcs {
-		known[s.ID] = true
+		byID[s.ID] = s
+		for _, t := range slices.Compact(slices.Sorted(slices.Values(s.Tags))) {
+			tags[t] = append(tags[t], s)
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.sources = append([]data.Source(nil), srcs...)
-	p.known = known
-	for key := range p.slots {
-		if key != "" && !known[key] {
-			delete(p.slots, key)
+	p.sources = slices.Clone(srcs)
+	p.byID, p.tags = byID, tags
+	for key, s := range p.fixed {
+		if _, err := p.viewLocked(s.spec, formatAtom); err != nil {
+			delete(p.fixed, key)
 		}
 	}
+	p.dynamic.clear()
 	p.bump()
 }
 
 // Invalidate tells p that stored items or states changed: every feed is
-// rebuilt on its next request.
+// rebuilt on its next request, and, with Options.OnPublish, the head
+// documents in the background.
 func (p *Publisher) Invalidate() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -149,30 +212,35 @@ func (p *Publisher) Invalidate() {
 func (p *Publisher) bump() {
 	p.gen++
 	p.changed = p.now().UTC()
+	p.notify.schedule()
 }
 
-// get returns the bytes of the feed key, building them if they are older
-// than the current generation. After a failed build it returns the last
-// good bytes, if any, together with the error.
-func (p *Publisher) get(ctx context.Context, key string) (*rendered, error) {
+// Close stops the background rebuilds for Options.OnPublish and waits for
+// a running one. The feeds are still served on request.
+func (p *Publisher) Close() {
+	p.notify.close()
+}
+
+// get returns the bytes of document s in format f, building them if they
+// are older than the current generation. After a failed build it returns
+// the last good bytes, if any, together with the error.
+func (p *Publisher) get(ctx context.Context, s spec, f format) (*rendered, error) {
+	key := s.key(f)
 	p.mu.Lock()
 	for {
-		if key != "" && !p.known[key] {
+		v, err := p.viewLocked(s, f)
+		if err != nil {
 			p.mu.Unlock()
-			return nil, errUnknownSource
+			return nil, err
 		}
-		s := p.slots[key]
-		if s == nil {
-			s = &slot{}
-			p.slots[key] = s
-		}
+		sl := p.slotLocked(key, s)
 		switch {
-		case s.cur != nil && s.gen == p.gen:
-			r := s.cur
+		case sl.cur != nil && sl.gen == p.gen:
+			r := sl.cur
 			p.mu.Unlock()
 			return r, nil
-		case s.building != nil:
-			ch := s.building
+		case sl.building != nil:
+			ch := sl.building
 			p.mu.Unlock()
 			select {
 			case <-ch:
@@ -181,69 +249,116 @@ func (p *Publisher) get(ctx context.Context, key string) (*rendered, error) {
 			}
 			p.mu.Lock()
 			continue
-		case s.failedGen == p.gen && p.now().Sub(s.failedAt) < retryBuild:
-			r, err := s.cur, s.err
+		case sl.failedGen == p.gen && p.now().Sub(sl.failedAt) < retryBuild:
+			r, err := sl.cur, sl.err
 			p.mu.Unlock()
 			return r, err
 		}
-		s.building = make(chan struct{})
-		gen, v := p.gen, p.view(key)
+		sl.building = make(chan struct{})
+		gen := p.gen
 		p.mu.Unlock()
-		return p.build(ctx, s, gen, v)
+		return p.build(ctx, sl, gen, v)
 	}
 }
 
-// build renders feed v of generation gen into s, whose building channel
-// the caller has set. It ends the build even if rendering panics, so that
-// waiting requests are released. On failure it returns s's last good
-// bytes, if any, with the error.
-func (p *Publisher) build(ctx context.Context, s *slot, gen uint64, v view) (r *rendered, err error) {
+// slotLocked finds or makes the slot of key; p.mu must be held.
+func (p *Publisher) slotLocked(key string, s spec) *slot {
+	if s.fixed() {
+		sl := p.fixed[key]
+		if sl == nil {
+			sl = &slot{spec: s}
+			p.fixed[key] = sl
+		}
+		return sl
+	}
+	return p.dynamic.get(key, func() *slot { return &slot{spec: s} })
+}
+
+// build renders document v of generation gen into sl, whose building
+// channel the caller has set. It ends the build even if rendering panics,
+// so that waiting requests are released. On failure it returns sl's last
+// good bytes, if any, with the error.
+func (p *Publisher) build(ctx context.Context, sl *slot, gen uint64, v view) (r *rendered, err error) {
 	defer func() {
 		p.mu.Lock()
-		close(s.building)
-		s.building = nil
+		close(sl.building)
+		sl.building = nil
 		switch {
 		case err != nil:
-			s.failedGen, s.failedAt, s.err = gen, p.now(), err
-			r = s.cur
+			sl.failedGen, sl.failedAt, sl.err = gen, p.now(), err
+			r = sl.cur
 		case r != nil:
-			s.cur, s.gen, s.failedGen, s.err = r, gen, 0, nil
+			sl.cur, sl.gen, sl.failedGen, sl.err = r, gen, 0, nil
 		}
 		p.mu.Unlock()
-		if err != nil {
-			p.log.Error("feed build failed", "feed", feedName(v.key), "serving_stale", r != nil, "err", err)
+		switch {
+		case errors.Is(err, errNotFound):
+			r = nil // a page that no longer exists is not served stale
+		case err != nil:
+			p.log.Error("feed build failed", "feed", v.name(), "serving_stale", r != nil, "err", err)
 		}
 	}()
 	return p.render(ctx, v)
 }
 
-// view captures what a build of feed key needs; p.mu must be held.
-func (p *Publisher) view(key string) view {
-	v := view{key: key, sources: p.sources, changed: p.changed}
-	if key != "" {
-		for _, s := range p.sources {
-			if s.ID == key {
-				v.sources = []data.Source{s}
+// viewLocked captures what a build of s in f needs, or fails with
+// errNotFound for a source or tag that is not configured; p.mu must be
+// held.
+func (p *Publisher) viewLocked(s spec, f format) (view, error) {
+	v := view{spec: s, format: f, sources: p.sources, byID: p.byID, changed: p.changed}
+	switch s.kind {
+	case kindSource:
+		src, ok := p.byID[s.name]
+		if !ok {
+			return v, errNotFound
+		}
+		v.sources = []data.Source{src}
+	case kindTag:
+		if v.sources = p.tags[s.name]; v.sources == nil {
+			return v, errNotFound
+		}
+	case kindFilter:
+		for _, id := range s.filter.sources {
+			if _, ok := p.byID[id]; !ok {
+				return v, errNotFound
 			}
 		}
+		for _, t := range s.filter.tags {
+			if _, ok := p.tags[t]; !ok {
+				return v, errNotFound
+			}
+		}
+		v.sources = slices.DeleteFunc(slices.Clone(p.sources), func(src data.Source) bool {
+			if len(s.filter.sources) > 0 && !slices.Contains(s.filter.sources, src.ID) {
+				return true
+			}
+			return len(s.filter.tags) > 0 && !slices.ContainsFunc(src.Tags, func(t string) bool {
+				return slices.Contains(s.filter.tags, t)
+			})
+		})
 	}
-	return v
+	return v, nil
 }
 
-// render builds one feed's bytes. The build outlives a cancelled request,
-// since other requests may be waiting for it.
+// render builds one document's bytes. The build outlives a cancelled
+// request, since other requests may be waiting for it.
 func (p *Publisher) render(ctx context.Context, v view) (*rendered, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), buildTimeout)
 	defer cancel()
-	f, err := p.feed(ctx, v)
+	d, err := p.document(ctx, v)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := atom.Encode(&buf, f); err != nil {
+	body, err := p.encode(d, v.format)
+	if err != nil {
 		return nil, err
 	}
-	return newRendered(buf.Bytes(), f.Updated)
+	r, err := newRendered(body, d.updated)
+	if err != nil {
+		return nil, err
+	}
+	r.self, r.contentType, r.immutable = p.url(d.spec, v.format), v.format.contentType(), d.complete
+	return r, nil
 }
 
 // newRendered compresses body and computes the entity tags.
@@ -265,12 +380,4 @@ func newRendered(body []byte, modified time.Time) (*rendered, error) {
 		gzETag:   `"` + tag + `-gz"`,
 		modified: modified.UTC(),
 	}, nil
-}
-
-// feedName names the feed key in logs and errors.
-func feedName(key string) string {
-	if key == "" {
-		return "feed.atom"
-	}
-	return "sources/" + key + ".atom"
 }

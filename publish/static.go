@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,44 +11,97 @@ import (
 	"time"
 )
 
-// WriteStatic writes every feed into dir for a web server to serve:
-// feed.atom and sources/{id}.atom, each with a gzip copy (feed.atom.gz,
-// sources/{id}.atom.gz) for nginx's gzip_static. Each file is replaced
-// atomically and gets the feed's updated time as its modification time.
-// It returns the paths written.
+// WriteStatic writes every feed into dir for a web server to serve: in
+// each format (.atom, .rss, .json), the combined feed (feed.*), each
+// source's (sources/{id}.*), each tag's (tags/{tag}.*) and every archive
+// page (archive/{n}.*), each with a gzip copy (*.gz) for nginx's
+// gzip_static; and icon.png, logo.png and favicon.ico when the feeds use
+// the embedded ones. The documents are those the Handler serves, without
+// the paging links whose cursor a file server cannot follow. Each file is
+// replaced atomically and gets the feed's updated time as its modification
+// time; a file that already holds the same bytes is left alone. It returns
+// the paths of the files, written or already up to date.
 func (p *Publisher) WriteStatic(ctx context.Context, dir string) ([]string, error) {
-	p.mu.Lock()
-	keys := make([]string, 0, len(p.sources)+1)
-	keys = append(keys, "")
-	for _, s := range p.sources {
-		keys = append(keys, s.ID)
+	specs := p.heads()
+	for _, s := range specs[1:] {
+		if strings.ContainsAny(s.name, `/\`) || !filepath.IsLocal(s.name) {
+			return nil, fmt.Errorf("publish: %q cannot be a file name", s.name)
+		}
 	}
-	p.mu.Unlock()
-
-	if err := os.MkdirAll(filepath.Join(dir, "sources"), 0o755); err != nil {
-		return nil, fmt.Errorf("publish: create static dir %s: %w", dir, err)
+	maxID, err := p.store.MaxItemID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: read the newest item id: %w", err)
+	}
+	for n := int64(0); n*ArchivePageSize < maxID; n++ {
+		specs = append(specs, spec{kind: kindArchive, page: n})
+	}
+	for _, sub := range []string{"sources", "tags", "archive"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			return nil, fmt.Errorf("publish: create static dir %s: %w", dir, err)
+		}
 	}
 	var written []string
-	for _, key := range keys {
-		if strings.ContainsAny(key, `/\`) || !filepath.IsLocal(key+".atom") {
-			return written, fmt.Errorf("publish: source id %q cannot be a file name", key)
-		}
-		r, err := p.get(ctx, key)
-		if err != nil {
-			return written, fmt.Errorf("publish: build %s: %w", feedName(key), err)
-		}
-		name := filepath.Join(dir, filepath.FromSlash(feedName(key)))
-		for _, f := range []struct {
-			path string
-			b    []byte
-		}{{name, r.body}, {name + ".gz", r.gz}} {
-			if err := writeAtomic(f.path, f.b, r.modified); err != nil {
-				return written, fmt.Errorf("publish: %w", err)
+	for _, s := range specs {
+		s.static = true
+		for _, f := range formats {
+			r, err := p.renderStatic(ctx, s, f)
+			if err != nil {
+				return written, fmt.Errorf("publish: build %s: %w", s.fileName(f), err)
 			}
-			written = append(written, f.path)
+			name := filepath.Join(dir, filepath.FromSlash(s.fileName(f)))
+			for _, file := range []struct {
+				path string
+				b    []byte
+			}{{name, r.body}, {name + ".gz", r.gz}} {
+				if err := writeIfChanged(file.path, file.b, r.modified); err != nil {
+					return written, fmt.Errorf("publish: %w", err)
+				}
+				written = append(written, file.path)
+			}
 		}
 	}
+	for _, file := range []struct {
+		name string
+		b    []byte
+		used bool
+	}{
+		{"icon.png", iconPNG, p.opts.Icon == ""},
+		{"logo.png", logoPNG, p.opts.Logo == ""},
+		{"favicon.ico", p.favicon, p.opts.Icon == ""},
+	} {
+		if !file.used {
+			continue
+		}
+		path := filepath.Join(dir, file.name)
+		if err := writeIfChanged(path, file.b, time.Unix(0, 0)); err != nil {
+			return written, fmt.Errorf("publish: %w", err)
+		}
+		written = append(written, path)
+	}
 	return written, nil
+}
+
+// renderStatic builds document s in format f outside the cache.
+func (p *Publisher) renderStatic(ctx context.Context, s spec, f format) (*rendered, error) {
+	p.mu.Lock()
+	v, err := p.viewLocked(s, f)
+	p.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return p.render(ctx, v)
+}
+
+// writeIfChanged writes b to path with writeAtomic unless path already
+// holds b, in which case it only sets the modification time.
+func writeIfChanged(path string, b []byte, mtime time.Time) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
+	return writeAtomic(path, b, mtime)
 }
 
 // writeAtomic replaces path with b: it writes a temporary file in the same

@@ -1,7 +1,11 @@
 package publish
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -12,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/govfeed/govfeed/publish/internal/atomtest"
 )
 
 func TestWriteStatic(t *testing.T) {
@@ -22,16 +28,28 @@ func TestWriteStatic(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "feed.atom"), []byte("stale"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 { // the second run replaces the first run's files
+	var docs []string // every feed document, with a slash
+	for _, base := range []string{"feed", "sources/cq", "sources/gd", "tags/chongqing", "tags/guangdong", "tags/省政府", "archive/0"} {
+		for _, ext := range []string{".atom", ".rss", ".json"} {
+			docs = append(docs, base+ext)
+		}
+	}
+	var want []string
+	for _, d := range docs {
+		want = append(want, d, d+".gz")
+	}
+	want = append(want, "icon.png", "logo.png", "favicon.ico")
+	for range 2 { // the second run finds every file up to date
 		written, err := p.WriteStatic(t.Context(), dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"feed.atom", "feed.atom.gz", "sources/cq.atom", "sources/cq.atom.gz", "sources/gd.atom", "sources/gd.atom.gz"}
-		for i, w := range want {
-			want[i] = filepath.Join(dir, filepath.FromSlash(w))
+		var got []string
+		for _, w := range written {
+			rel, _ := filepath.Rel(dir, w)
+			got = append(got, filepath.ToSlash(rel))
 		}
-		if diff := cmp.Diff(want, written); diff != "" {
+		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("files written (-want +got):\n%s", diff)
 		}
 	}
@@ -47,32 +65,115 @@ func TestWriteStatic(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(files)
-	if diff := cmp.Diff([]string{"feed.atom", "feed.atom.gz", "sources/cq.atom", "sources/cq.atom.gz", "sources/gd.atom", "sources/gd.atom.gz"}, files); diff != "" {
+	sorted := slices.Sorted(slices.Values(want))
+	if diff := cmp.Diff(sorted, files); diff != "" {
 		t.Errorf("files in dir, temporary files left? (-want +got):\n%s", diff)
 	}
-	for _, path := range []string{"/feed.atom", "/sources/cq.atom", "/sources/gd.atom"} {
-		name := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(path, "/")))
-		for _, v := range []struct {
-			suffix, encoding string
-		}{{"", "identity"}, {".gz", "gzip"}} {
-			resp, served := fetch(t, srv, http.MethodGet, path, http.Header{"Accept-Encoding": {v.encoding}})
-			file, err := os.ReadFile(name + v.suffix)
-			if err != nil {
-				t.Fatal(err)
+	for _, doc := range docs {
+		t.Run(doc, func(t *testing.T) {
+			path := "/" + doc
+			name := filepath.Join(dir, filepath.FromSlash(doc))
+			resp, served := fetch(t, srv, http.MethodGet, path, nil)
+			file := readFile(t, name)
+			// What the server adds: the paging link to the feed's first page,
+			// whose cursor links a file server could not follow.
+			if strings.HasSuffix(doc, ".json") {
+				if !bytes.Equal(jsonWithout(t, served, "first_url"), jsonWithout(t, file, "first_url")) {
+					t.Errorf("%s differs from what %s serves beyond _govfeed.first_url:\n%s\n%s", name, path, file, served)
+				}
+			} else if want := withoutLines(served, `rel="first"`); string(file) != want {
+				t.Errorf("%s differs from what %s serves beyond rel=first:\n%s", name, path, cmp.Diff(want, string(file)))
 			}
-			if string(file) != string(served) {
-				t.Errorf("%s%s differs from what %s serves with %s", name, v.suffix, path, v.encoding)
+			if strings.HasSuffix(doc, ".atom") {
+				atomtest.Validate(t, file)
 			}
-			fi, err := os.Stat(name + v.suffix)
-			if err != nil {
-				t.Fatal(err)
+			if bytes.Contains(file, []byte("before=")) || bytes.Contains(file, []byte("after=")) || bytes.Contains(file, []byte(`"first"`)) {
+				t.Errorf("%s links to a page cursor:\n%s", name, file)
+			}
+			if unzipped := gunzip(t, readFile(t, name+".gz")); !bytes.Equal(unzipped, file) {
+				t.Errorf("%s.gz does not decode to %s", name, name)
 			}
 			lm, _ := http.ParseTime(resp.Header.Get("Last-Modified"))
-			if !fi.ModTime().Equal(lm) || fi.Mode().Perm() != 0o644 {
-				t.Errorf("%s%s: mtime %v mode %v, want Last-Modified %v and 0644", name, v.suffix, fi.ModTime(), fi.Mode(), lm)
+			for _, n := range []string{name, name + ".gz"} {
+				fi, err := os.Stat(n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !fi.ModTime().Equal(lm) || fi.Mode().Perm() != 0o644 {
+					t.Errorf("%s: mtime %v mode %v, want Last-Modified %v and 0644", n, fi.ModTime(), fi.Mode(), lm)
+				}
 			}
+		})
+	}
+	for name, path := range map[string]string{"icon.png": "/icon.png", "logo.png": "/logo.png", "favicon.ico": "/favicon.ico"} {
+		if !bytes.Equal(readFile(t, filepath.Join(dir, name)), get(t, srv, path)) {
+			t.Errorf("%s differs from what %s serves", name, path)
 		}
 	}
+}
+
+// TestWriteStaticOwnIcons: with configured icon and logo URLs no embedded
+// image is written.
+func TestWriteStaticOwnIcons(t *testing.T) {
+	p, _, _ := newTest(t, Options{Icon: "https://cdn.example.org/i.png", Logo: "https://cdn.example.org/l.png"})
+	written, err := p.WriteStatic(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range written {
+		if strings.HasSuffix(w, ".png") || strings.HasSuffix(w, ".ico") {
+			t.Errorf("wrote %s although the feeds use configured images", w)
+		}
+	}
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// withoutLines drops the lines of doc that contain s.
+func withoutLines(doc []byte, s string) string {
+	lines := strings.SplitAfter(string(doc), "\n")
+	return strings.Join(slices.DeleteFunc(lines, func(l string) bool { return strings.Contains(l, s) }), "")
+}
+
+// jsonWithout re-encodes a JSON Feed without the key of its _govfeed
+// object, and without the object when nothing but its about is left.
+func jsonWithout(t *testing.T, doc []byte, key string) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		t.Fatalf("%v:\n%s", err, doc)
+	}
+	if ext, ok := m["_govfeed"].(map[string]any); ok {
+		delete(ext, key)
+		if len(ext) == 1 {
+			delete(m, "_govfeed")
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestWriteStaticFailureLeavesNoTemp(t *testing.T) {

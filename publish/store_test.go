@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,22 +18,33 @@ import (
 	"github.com/govfeed/govfeed/data"
 )
 
-// fakeStore is a Store over slices. Recent follows data.Query: newest
-// first by Item.Date then ID, only the asked sources, at most Limit items.
+// fakeStore is a Store over slices, written from the Store contract
+// rather than from the SQL store: Recent orders by Item.SortDate then ID,
+// newest first, and applies SourceIDs, Since, Text (a case-insensitive
+// substring of title, summary or content) and the Before cursor;
+// RecentStories does the same on each story's first item.
 type fakeStore struct {
 	mu      sync.Mutex
 	items   []data.Item
 	states  []data.SourceState
-	err     error // returned by Recent and States
+	story   map[int64]int64 // item id -> story id (its first item's id); absent: a story of its own
+	maxID   int64           // MaxItemID when larger than every item id (retention removed the newest)
+	err     error           // returned by every read but Ping
 	pingErr error
-	recent  int           // Recent calls
-	entered chan struct{} // if set, Recent sends on it when called
-	gate    chan struct{} // if set, Recent waits until it is closed
+	reads   int           // Recent, RecentStories and ItemsBetween calls
+	queries []data.Query  // every Query passed to Recent and RecentStories
+	entered chan struct{} // if set, Recent and RecentStories send on it when called
+	gate    chan struct{} // if set, Recent and RecentStories wait until it is closed
 }
 
-func (s *fakeStore) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
+// begin counts a read and returns a snapshot of the items, after the test
+// hooks.
+func (s *fakeStore) begin(q *data.Query) ([]data.Item, error) {
 	s.mu.Lock()
-	s.recent++
+	s.reads++
+	if q != nil {
+		s.queries = append(s.queries, *q)
+	}
 	items, err, entered, gate := slices.Clone(s.items), s.err, s.entered, s.gate
 	s.mu.Unlock()
 	if entered != nil {
@@ -40,20 +53,117 @@ func (s *fakeStore) Recent(ctx context.Context, q data.Query) ([]data.Item, erro
 	if gate != nil {
 		<-gate
 	}
+	return items, err
+}
+
+// matches applies every condition of q but Limit to it.
+func matches(q data.Query, it data.Item) bool {
+	if len(q.SourceIDs) > 0 && !slices.Contains(q.SourceIDs, it.SourceID) {
+		return false
+	}
+	if !q.Since.IsZero() && it.SortDate().Before(q.Since) {
+		return false
+	}
+	if q.Before != nil && !older(it, *q.Before) {
+		return false
+	}
+	if q.Text != "" {
+		text := strings.ToLower(it.Title + " " + it.Summary + " " + it.Content)
+		for _, w := range strings.Fields(strings.ToLower(q.Text)) {
+			if !strings.Contains(text, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// older reports whether it lies strictly after c in newest-first order.
+func older(it data.Item, c data.Cursor) bool {
+	d := it.SortDate()
+	return d.Before(c.Date) || (d.Equal(c.Date) && it.ID < c.ID)
+}
+
+func newestFirst(a, b data.Item) int {
+	return cmp.Or(b.SortDate().Compare(a.SortDate()), cmp.Compare(b.ID, a.ID))
+}
+
+func limit[T any](rows []T, n int) []T {
+	if n <= 0 {
+		n = 100
+	}
+	return rows[:min(n, len(rows))]
+}
+
+func (s *fakeStore) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
+	items, err := s.begin(&q)
 	if err != nil {
 		return nil, err
 	}
-	items = slices.DeleteFunc(items, func(it data.Item) bool {
-		return len(q.SourceIDs) > 0 && !slices.Contains(q.SourceIDs, it.SourceID)
-	})
-	slices.SortFunc(items, func(a, b data.Item) int {
-		return cmp.Or(b.Date().Compare(a.Date()), cmp.Compare(b.ID, a.ID))
-	})
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 100
+	items = slices.DeleteFunc(items, func(it data.Item) bool { return !matches(q, it) })
+	slices.SortFunc(items, newestFirst)
+	return limit(items, q.Limit), nil
+}
+
+func (s *fakeStore) RecentStories(ctx context.Context, q data.Query) ([]data.Story, error) {
+	items, err := s.begin(&q)
+	if err != nil {
+		return nil, err
 	}
-	return items[:min(limit, len(items))], nil
+	if q.Text != "" {
+		return nil, errors.New("fake store: RecentStories takes no text")
+	}
+	s.mu.Lock()
+	members := map[int64][]data.Item{}
+	for _, it := range items {
+		id := it.ID
+		if sid, ok := s.story[it.ID]; ok {
+			id = sid
+		}
+		members[id] = append(members[id], it)
+	}
+	s.mu.Unlock()
+	var heads []data.Item
+	for _, it := range items {
+		if _, ok := members[it.ID]; ok && matches(q, it) {
+			heads = append(heads, it)
+		}
+	}
+	slices.SortFunc(heads, newestFirst)
+	heads = limit(heads, q.Limit)
+	stories := make([]data.Story, len(heads))
+	for i, h := range heads {
+		its := slices.Clone(members[h.ID])
+		slices.SortFunc(its, func(a, b data.Item) int {
+			return cmp.Or(a.Date().Compare(b.Date()), cmp.Compare(a.ID, b.ID))
+		})
+		st := data.Story{ID: h.ID, Items: its}
+		for _, it := range its {
+			st.Members = append(st.Members, data.Member{Score: 1, Reason: "test", Joined: it.FirstSeen})
+		}
+		stories[i] = st
+	}
+	return stories, nil
+}
+
+func (s *fakeStore) ItemsBetween(ctx context.Context, fromID, toID int64) ([]data.Item, error) {
+	items, err := s.begin(nil)
+	if err != nil {
+		return nil, err
+	}
+	items = slices.DeleteFunc(items, func(it data.Item) bool { return it.ID < fromID || it.ID > toID })
+	slices.SortFunc(items, func(a, b data.Item) int { return cmp.Compare(a.ID, b.ID) })
+	return items, nil
+}
+
+func (s *fakeStore) MaxItemID(ctx context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.maxID
+	for _, it := range s.items {
+		m = max(m, it.ID)
+	}
+	return m, s.err
 }
 
 func (s *fakeStore) States(ctx context.Context) ([]data.SourceState, error) {
@@ -74,10 +184,27 @@ func (s *fakeStore) set(f func(s *fakeStore)) {
 	f(s)
 }
 
-func (s *fakeStore) recentCalls() int {
+func (s *fakeStore) readCalls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.recent
+	return s.reads
+}
+
+// add stores items as a fetch would: the next ids, FirstSeen and Modified
+// now.
+func (s *fakeStore) add(now time.Time, items ...data.Item) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.maxID
+	for _, it := range s.items {
+		next = max(next, it.ID)
+	}
+	for _, it := range items {
+		next++
+		it.ID, it.FirstSeen, it.Modified = next, now, now
+		s.items = append(s.items, it)
+	}
+	s.maxID = next
 }
 
 // clock is an adjustable injected clock.

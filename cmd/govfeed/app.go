@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/govfeed/govfeed/config"
 	"github.com/govfeed/govfeed/data/cluster"
@@ -18,6 +20,7 @@ import (
 	"github.com/govfeed/govfeed/fetch/clean"
 	"github.com/govfeed/govfeed/fetch/web"
 	"github.com/govfeed/govfeed/publish"
+	"github.com/govfeed/govfeed/publish/websub"
 )
 
 // flagSet returns a FlagSet whose --help prints the command's manual.
@@ -90,7 +93,8 @@ type app struct {
 	pub    *publish.Publisher
 	runner *fetch.Runner
 	client *http.Client // the one HTTP client of fetches (and hub requests)
-	svc    *services    // the daemon's page, metrics and hub; nil in one-shot commands
+	svcMu  sync.Mutex
+	svc    *services // the daemon's page, metrics and hub; nil in one-shot commands
 }
 
 // openApp opens the store and builds the publisher and the runner.
@@ -104,7 +108,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 	}
 	a := &app{cfg: cfg, log: log, store: st}
 	a.cur.Store(cfg)
-	a.pub = publish.New(publishOptions(cfg, log), st)
+	po := publishOptions(cfg, log)
+	if cfg.WebSub.Enabled {
+		po.Hub = hubURL(cfg)
+	}
+	po.OnPublish = a.published
+	a.pub = publish.New(po, st)
 	a.pub.SetSources(cfg.Sources)
 	a.client = web.NewClient(client)
 	getter := &web.Getter{
@@ -140,6 +149,7 @@ func clusterOptions(s config.Stories) cluster.Options {
 
 func publishOptions(cfg *config.Config, log *slog.Logger) publish.Options {
 	return publish.Options{
+		MaxAge:  shortestInterval(cfg.Sources, 5*time.Minute),
 		Title:   cfg.Feed.Title,
 		ID:      cfg.Feed.ID,
 		BaseURL: strings.TrimRight(cfg.Feed.BaseURL, "/"),
@@ -151,7 +161,42 @@ func publishOptions(cfg *config.Config, log *slog.Logger) publish.Options {
 }
 
 func (a *app) close() error {
+	a.pub.Close()
 	return a.store.Close()
+}
+
+// published hands a feed's fresh bytes to the WebSub hub and pings the
+// external hub, when the daemon runs them.
+func (a *app) published(topic, contentType string, body []byte) {
+	sv := a.services()
+	if sv == nil {
+		return
+	}
+	if sv.hub != nil {
+		sv.hub.Publish(context.Background(), topic, contentType, body)
+	}
+	if ext := a.cur.Load().WebSub.Hub; ext != "" {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := websub.Ping(ctx, a.client, ext, topic); err != nil {
+				a.log.Warn("pinging the external hub failed", "hub", ext, "topic", topic, "err", err)
+			}
+		}()
+	}
+}
+
+// services returns the daemon's services (nil in one-shot commands).
+func (a *app) services() *services {
+	a.svcMu.Lock()
+	defer a.svcMu.Unlock()
+	return a.svc
+}
+
+func (a *app) setServices(sv *services) {
+	a.svcMu.Lock()
+	defer a.svcMu.Unlock()
+	a.svc = sv
 }
 
 // configFlag adds the --config flag shared by every command.

@@ -115,7 +115,7 @@ func daemon(ctx context.Context, e env, o daemonOptions) error {
 		OnReport: func(r fetch.Report) { sv.observe(r) },
 	}, a.runner)
 	sv = a.newServices(sched, a.client)
-	a.svc = sv
+	a.setServices(sv)
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
 	go func() { defer close(hubDone); sv.run(hubCtx, log) }()
@@ -192,10 +192,10 @@ func (a *app) reload(ctx context.Context, path string, sched *fetch.Scheduler) {
 	}
 	a.cur.Store(cfg)
 	a.pub.SetSources(cfg.Sources)
-	if a.svc != nil {
+	if sv := a.services(); sv != nil {
 		for _, s := range old.Sources {
 			if _, ok := cfg.Source(s.ID); !ok {
-				a.svc.met.Forget(s.ID)
+				sv.met.Forget(s.ID)
 			}
 		}
 	}

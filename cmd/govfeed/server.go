@@ -5,7 +5,9 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"github.com/govfeed/govfeed/config"
 	"github.com/govfeed/govfeed/config/opml"
@@ -59,7 +61,7 @@ func (a *app) newServices(sched *fetch.Scheduler, client *http.Client) *services
 			URL:    hubURL(cfg),
 			Client: client,
 			Logger: a.log.With("component", "websub"),
-			Topics: func(topic string) bool { return isTopic(a.cur.Load(), topic) },
+			Topics: a.pub.HasTopic,
 		}, a.store)
 	}
 	return sv
@@ -67,37 +69,6 @@ func (a *app) newServices(sched *fetch.Scheduler, client *http.Client) *services
 
 // hubURL is the public URL of the built-in hub.
 func hubURL(cfg *config.Config) string { return cfg.Feed.BaseURL + "/websub" }
-
-// isTopic reports whether topic is one of the feeds govfeed publishes.
-func isTopic(cfg *config.Config, topic string) bool {
-	base := cfg.Feed.BaseURL
-	path, ok := strings.CutPrefix(topic, base)
-	if !ok {
-		return false
-	}
-	path, _, _ = strings.Cut(path, "?")
-	for _, ext := range []string{".atom", ".rss", ".json"} {
-		name, ok := strings.CutSuffix(path, ext)
-		if !ok {
-			continue
-		}
-		switch {
-		case name == "/feed":
-			return true
-		case strings.HasPrefix(name, "/sources/"):
-			_, ok := cfg.Source(strings.TrimPrefix(name, "/sources/"))
-			return ok
-		case strings.HasPrefix(name, "/tags/"):
-			tag := strings.TrimPrefix(name, "/tags/")
-			for _, s := range cfg.Sources {
-				if slices.Contains(s.Tags, tag) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
 
 // sourceIDs is the set of configured source ids.
 func (a *app) sourceIDs() map[string]bool {
@@ -176,4 +147,30 @@ func (sv *services) close() {
 	if sv.hub != nil {
 		sv.hub.Close()
 	}
+}
+
+// shortestInterval is the shortest time between two runs of any source's
+// schedule: how long a reader may cache a feed.
+func shortestInterval(srcs []data.Source, def time.Duration) time.Duration {
+	best := time.Duration(0)
+	for _, s := range srcs {
+		if d := scheduleInterval(s.Schedule); d > 0 && (best == 0 || d < best) {
+			best = d
+		}
+	}
+	if best == 0 {
+		return def
+	}
+	return best
+}
+
+// scheduleInterval is the time between two consecutive runs of a cron
+// spec, measured from now (0 for a bad spec).
+func scheduleInterval(spec string) time.Duration {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return 0
+	}
+	first := sched.Next(time.Now())
+	return sched.Next(first).Sub(first)
 }

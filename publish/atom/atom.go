@@ -9,7 +9,23 @@ const (
 	RelRelated   = "related"
 	RelEnclosure = "enclosure"
 	RelVia       = "via"
+	// RelHub is the WebSub hub of the feed (W3C WebSub section 4).
+	RelHub = "hub"
+	// Paged feeds (RFC 5005 section 3): the newest page, the newer and
+	// the older neighbour, the oldest page.
+	RelFirst    = "first"
+	RelPrevious = "previous"
+	RelNext     = "next"
+	RelLast     = "last"
+	// Archived feeds (RFC 5005 section 4): the current (subscription)
+	// document and the older and newer archive documents.
+	RelCurrent     = "current"
+	RelPrevArchive = "prev-archive"
+	RelNextArchive = "next-archive"
 )
+
+// HistoryNS is the namespace of RFC 5005's fh:archive element.
+const HistoryNS = "http://purl.org/syndication/history/1.0"
 
 // MediaType is the media type of an Atom feed document.
 const MediaType = "application/atom+xml"
@@ -28,7 +44,11 @@ type Feed struct {
 	// Generator names the software that wrote the feed; optional.
 	Generator  *Generator
 	Categories []Category
-	Entries    []Entry
+	// Archive marks the document as an archive document of an archived
+	// feed (RFC 5005 section 4): <fh:archive/>. Its contents are not
+	// expected to change.
+	Archive bool
+	Entries []Entry
 }
 
 // Entry is an atom:entry.

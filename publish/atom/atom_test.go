@@ -2,6 +2,7 @@ package atom
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
 	"os"
 	"path/filepath"
@@ -330,5 +331,38 @@ func TestIsIRI(t *testing.T) {
 				t.Errorf("isIRI(%q) = %v, want %v", in, got, want)
 			}
 		})
+	}
+}
+
+// TestEncodeArchive: an RFC 5005 archive document carries fh:archive in
+// its namespace and stays valid Atom, with the paging link relations.
+func TestEncodeArchive(t *testing.T) {
+	f := fullFeed()
+	f.Archive = true
+	f.Links = append(f.Links,
+		Link{Rel: RelCurrent, Href: "https://feeds.example.org/feed.atom", Type: MediaType},
+		Link{Rel: RelPrevArchive, Href: "https://feeds.example.org/archive/0.atom", Type: MediaType},
+		Link{Rel: RelNextArchive, Href: "https://feeds.example.org/archive/2.atom", Type: MediaType},
+		Link{Rel: RelHub, Href: "https://feeds.example.org/websub"})
+	doc := encode(t, f)
+	atomtest.Validate(t, doc)
+	var got struct {
+		Archive *struct{} `xml:"http://purl.org/syndication/history/1.0 archive"`
+		Entries []struct {
+			ID string `xml:"id"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(doc, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Archive == nil || len(got.Entries) != 1 {
+		t.Errorf("want fh:archive in %s and one entry, got %+v:\n%s", HistoryNS, got, doc)
+	}
+	// fh:archive comes before the entries, with the feed's metadata.
+	if i, j := bytes.Index(doc, []byte("<fh:archive>")), bytes.Index(doc, []byte("<entry")); i < 0 || i > j {
+		t.Errorf("fh:archive at %d, first entry at %d", i, j)
+	}
+	if bytes.Contains(encode(t, fullFeed()), []byte("archive")) {
+		t.Error("a feed that is not an archive mentions fh:archive")
 	}
 }

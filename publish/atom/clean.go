@@ -29,8 +29,9 @@ func xmlChar(r rune) bool {
 	}
 }
 
-// clean drops invalid UTF-8 and every character XML 1.0 forbids.
-func clean(s string) string {
+// Clean drops invalid UTF-8 and every character XML 1.0 forbids, so that s
+// can be written into any XML document (Atom, RSS).
+func Clean(s string) string {
 	ok := true
 	for _, r := range s {
 		if !xmlChar(r) || r == utf8.RuneError {
@@ -74,9 +75,9 @@ func timestamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// optional returns clean(s) when it matches re, else "".
+// optional returns Clean(s) when it matches re, else "".
 func optional(s string, re *regexp.Regexp) string {
-	s = clean(s)
+	s = Clean(s)
 	if !re.MatchString(s) {
 		return ""
 	}

@@ -7,13 +7,18 @@
 // several typed atom:link elements (hreflang, title, length), several
 // authors with uri and email, atom:category with term/scheme/label (gorilla
 // writes a bare <category>text</category>, which is invalid Atom),
-// atom:published, atom:generator, atom:source and xml:lang. The outer fields
+// atom:published, atom:generator, atom:source, xml:lang and RFC 5005's
+// fh:archive (Feed.Archive). The outer fields
 // carry the same XML names as the gorilla fields they replace, and
 // encoding/xml resolves such conflicts like Go does for embedded fields: the
 // shallower field wins. Embedding rather than marshalling fully own structs
 // keeps gorilla's envelope (namespace, title, id, updated, subtitle, icon,
 // logo, summary and content with type="html") while the extensions stay
 // small and visible.
+//
+// The Rel* constants name the link relations govfeed uses, including
+// WebSub's hub and RFC 5005's paging and archive relations; Clean is the
+// XML cleaning every XML format needs.
 //
 // Encode guarantees a document that validates against the RELAX NG schema of
 // RFC 4287 and its Schematron rules:

@@ -38,7 +38,7 @@ func build(f *Feed) (*xmlFeed, error) {
 	if f == nil {
 		return nil, errors.New("atom: nil feed")
 	}
-	id := clean(f.ID)
+	id := Clean(f.ID)
 	if !isIRI(id) {
 		return nil, fmt.Errorf("atom: feed id %q is not an absolute IRI", f.ID)
 	}
@@ -46,14 +46,14 @@ func build(f *Feed) (*xmlFeed, error) {
 		return nil, fmt.Errorf("atom: feed %s has no updated time", id)
 	}
 	gf := &feeds.Feed{
-		Title:       clean(f.Title),
-		Description: clean(f.Subtitle),
+		Title:       Clean(f.Title),
+		Description: Clean(f.Subtitle),
 		Updated:     f.Updated.UTC(),
 		Items:       make([]*feeds.Item, len(f.Entries)),
 	}
 	for i := range f.Entries {
 		e := &f.Entries[i]
-		eid := clean(e.ID)
+		eid := Clean(e.ID)
 		if !isIRI(eid) {
 			return nil, fmt.Errorf("atom: feed %s: entry %d: id %q is not an absolute IRI", id, i, e.ID)
 		}
@@ -62,17 +62,17 @@ func build(f *Feed) (*xmlFeed, error) {
 		}
 		gf.Items[i] = &feeds.Item{
 			Id:          eid,
-			Title:       clean(e.Title),
-			Description: clean(e.Summary),
-			Content:     clean(e.Content),
+			Title:       Clean(e.Title),
+			Description: Clean(e.Summary),
+			Content:     Clean(e.Content),
 			Updated:     e.Updated.UTC(),
 		}
 	}
 	af := (&feeds.Atom{Feed: gf}).AtomFeed()
 	af.Id = id
 	af.Updated = timestamp(f.Updated)
-	af.Icon = clean(f.Icon)
-	af.Logo = clean(f.Logo)
+	af.Icon = Clean(f.Icon)
+	af.Logo = Clean(f.Logo)
 	doc := &xmlFeed{
 		AtomFeed:   af,
 		Lang:       optional(f.Lang, langPattern),
@@ -81,6 +81,9 @@ func build(f *Feed) (*xmlFeed, error) {
 		Categories: categories(f.Categories),
 		Generator:  generator(f.Generator),
 		Entries:    make([]xmlEntry, len(af.Entries)),
+	}
+	if f.Archive {
+		doc.HistoryNS, doc.Archive = HistoryNS, &struct{}{}
 	}
 	for i, ae := range af.Entries {
 		e, err := entry(&f.Entries[i], ae, len(doc.Authors) > 0)
@@ -122,8 +125,8 @@ func entry(e *Entry, ae *feeds.AtomEntry, feedAuthor bool) (xmlEntry, error) {
 func links(ls []Link) []xmlLink {
 	out := make([]xmlLink, 0, len(ls))
 	for _, l := range ls {
-		href := clean(l.Href)
-		rel := clean(l.Rel)
+		href := Clean(l.Href)
+		rel := Clean(l.Rel)
 		if rel == "" {
 			rel = RelAlternate
 		}
@@ -133,7 +136,7 @@ func links(ls []Link) []xmlLink {
 		x := xmlLink{
 			AtomLink: feeds.AtomLink{Href: href, Rel: rel, Type: optional(l.Type, mediaPattern)},
 			HrefLang: optional(l.HrefLang, langPattern),
-			Title:    clean(l.Title),
+			Title:    Clean(l.Title),
 		}
 		if l.Length > 0 {
 			x.Length = strconv.FormatInt(l.Length, 10)
@@ -182,13 +185,13 @@ func hasAlternate(ls []xmlLink) bool {
 func persons(ps []Person) []feeds.AtomAuthor {
 	out := make([]feeds.AtomAuthor, 0, len(ps))
 	for _, p := range ps {
-		name := clean(p.Name)
+		name := Clean(p.Name)
 		if strings.TrimSpace(name) == "" {
 			continue
 		}
 		out = append(out, feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{
 			Name:  name,
-			Uri:   clean(p.URI),
+			Uri:   Clean(p.URI),
 			Email: optional(p.Email, emailPattern),
 		}})
 	}
@@ -199,11 +202,11 @@ func persons(ps []Person) []feeds.AtomAuthor {
 func categories(cs []Category) []xmlCategory {
 	out := make([]xmlCategory, 0, len(cs))
 	for _, c := range cs {
-		term := clean(c.Term)
+		term := Clean(c.Term)
 		if strings.TrimSpace(term) == "" {
 			continue
 		}
-		out = append(out, xmlCategory{Term: term, Scheme: clean(c.Scheme), Label: clean(c.Label)})
+		out = append(out, xmlCategory{Term: term, Scheme: Clean(c.Scheme), Label: Clean(c.Label)})
 	}
 	return out
 }
@@ -212,15 +215,15 @@ func generator(g *Generator) *xmlGenerator {
 	if g == nil {
 		return nil
 	}
-	return &xmlGenerator{URI: clean(g.URI), Version: clean(g.Version), Name: clean(g.Name)}
+	return &xmlGenerator{URI: Clean(g.URI), Version: Clean(g.Version), Name: Clean(g.Name)}
 }
 
 func source(s *Source) *xmlSource {
 	if s == nil {
 		return nil
 	}
-	x := &xmlSource{Title: clean(s.Title), Links: links(s.Links)}
-	if id := clean(s.ID); isIRI(id) {
+	x := &xmlSource{Title: Clean(s.Title), Links: links(s.Links)}
+	if id := Clean(s.ID); isIRI(id) {
 		x.ID = id
 	}
 	if !s.Updated.IsZero() {

@@ -15,7 +15,10 @@ type xmlFeed struct {
 	Links      []xmlLink          `xml:"link"`     // replaces the single Link
 	Categories []xmlCategory      `xml:"category"` // replaces the text-only Category
 	Generator  *xmlGenerator      `xml:"generator"`
-	Entries    []xmlEntry         `xml:"entry"` // replaces []*feeds.AtomEntry
+	// HistoryNS declares the fh prefix when Archive is set.
+	HistoryNS string     `xml:"xmlns:fh,attr,omitempty"`
+	Archive   *struct{}  `xml:"fh:archive,omitempty"` // RFC 5005 <fh:archive/>
+	Entries   []xmlEntry `xml:"entry"`                // replaces []*feeds.AtomEntry
 }
 
 // xmlEntry is atom:entry.
