@@ -21,8 +21,10 @@ type hostGate struct {
 
 type hostSlot struct {
 	sem chan struct{}
-	mu  sync.Mutex // guards last
-	// last is when the previous request to this host started.
+	// turn is held by the one request waiting out the delay; a lock that
+	// gives up when the request's context ends. It guards last.
+	turn chan struct{}
+	// last is when the previous delayed request to this host started.
 	last time.Time
 }
 
@@ -38,7 +40,7 @@ func (g *hostGate) slot(host string) *hostSlot {
 	defer g.mu.Unlock()
 	s, ok := g.hosts[host]
 	if !ok {
-		s = &hostSlot{sem: make(chan struct{}, g.perHost)}
+		s = &hostSlot{sem: make(chan struct{}, g.perHost), turn: make(chan struct{}, 1)}
 		g.hosts[host] = s
 	}
 	return s
@@ -62,23 +64,27 @@ func (g *hostGate) get(ctx context.Context, r web.Request, delay time.Duration) 
 	return g.next.Get(ctx, r)
 }
 
-// wait sleeps until delay has passed since the previous request to the host
-// started, then records this request's start.
+// wait sleeps until delay has passed since the previous delayed request to
+// the host started, then records this request's start. Requests wait their
+// turn one at a time and the start recorded is the real one, taken after the
+// sleep, so two starts are never less than delay apart even when a timer
+// fires late.
 func (s *hostSlot) wait(ctx context.Context, delay time.Duration) error {
-	s.mu.Lock()
-	start := s.last.Add(delay)
-	now := time.Now()
-	if start.Before(now) {
-		start = now
-	}
-	s.last = start
-	s.mu.Unlock()
-	t := time.NewTimer(time.Until(start))
-	defer t.Stop()
 	select {
-	case <-t.C:
-		return nil
+	case s.turn <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	defer func() { <-s.turn }()
+	if d := time.Until(s.last.Add(delay)); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	s.last = time.Now()
+	return nil
 }

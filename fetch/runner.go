@@ -283,15 +283,16 @@ func failed(e *Error) Report {
 }
 
 // backoff is BackoffBase doubled per consecutive failure, capped at
-// BackoffMax, with ±20% jitter so failing sources do not retry in step.
+// BackoffMax, with ±20% jitter so failing sources do not retry in step. The
+// jitter never takes the wait past BackoffMax: at the cap it is -20% only.
 func (r *Runner) backoff(failures int) time.Duration {
 	d := r.opts.BackoffBase
 	for i := 1; i < failures && d < r.opts.BackoffMax; i++ {
 		d *= 2
 	}
 	d = min(d, r.opts.BackoffMax)
-	jitter := time.Duration(rand.Int64N(int64(d)/5+1)) * 2
-	return d - d/5 + jitter
+	lo, hi := d-d/5, min(d+d/5, r.opts.BackoffMax)
+	return lo + time.Duration(rand.Int64N(int64(hi-lo)+1))
 }
 
 func (r *Runner) harvest(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {

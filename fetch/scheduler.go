@@ -98,7 +98,7 @@ func (s *Scheduler) Set(ctx context.Context, srcs []data.Source) error {
 		job := s.job(src)
 		id := s.cron.Schedule(parsed[src.ID], cron.FuncJob(job))
 		s.entries[src.ID] = entry{id: id, fingerprint: fp, schedule: parsed[src.ID]}
-		if !exists || s.overdue(ctx, src.ID, parsed[src.ID]) {
+		if s.overdue(ctx, src.ID, parsed[src.ID]) {
 			s.launch(job)
 		}
 	}
@@ -113,13 +113,14 @@ func (s *Scheduler) Set(ctx context.Context, srcs []data.Source) error {
 }
 
 // overdue reports whether a source's last attempt is older than its schedule
-// allows, so a restart catches up instead of waiting a whole period.
+// allows, so a restart catches up instead of waiting a whole period. It
+// reads the Runner's clock, the one LastAttempt was stamped with.
 func (s *Scheduler) overdue(ctx context.Context, id string, sched cron.Schedule) bool {
 	st, err := s.store.State(ctx, id)
 	if err != nil || st.LastAttempt.IsZero() {
 		return true
 	}
-	return !sched.Next(st.LastAttempt).After(time.Now())
+	return !sched.Next(st.LastAttempt).After(s.runner.now())
 }
 
 // job is the scheduled work for one source: wait a random jitter, then
