@@ -92,6 +92,9 @@ func CanonicalURL(raw string) string {
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 literal
+	}
 	if port != "" {
 		host += ":" + port
 	}
@@ -169,4 +172,22 @@ func ArticleID(link string) string {
 		}
 	}
 	return ""
+}
+
+// LinkKey identifies the article an item links to, across sources: the CMS
+// article id when the URL has one (ArticleID), else the canonical link
+// without its scheme; "" for no usable link. Two items of different
+// sources with the same LinkKey are the same article (a department site
+// re-posting the portal's page, a feed and a list page of one column), so
+// they form one story.
+func LinkKey(link string) string {
+	if id := ArticleID(link); id != "" {
+		return id
+	}
+	c := CanonicalURL(link)
+	if c == "" {
+		return ""
+	}
+	_, rest, _ := strings.Cut(c, "://")
+	return bound("", rest)
 }

@@ -90,3 +90,21 @@ func TestArticleID(t *testing.T) {
 		})
 	}
 }
+
+func TestLinkKey(t *testing.T) {
+	tests := map[string]struct{ a, b string }{
+		"one TRS article under two columns": {"https://www.cq.gov.cn/ywdt/jrcq/202606/t20260616_15758457.html", "http://www.cq.gov.cn/ywdt/bmts/202606/t20260616_15758457.html"},
+		"tracking parameters and scheme":    {"https://a.gov.cn/x.html?utm_source=rss", "http://a.gov.cn/x.html"},
+	}
+	for name, tc := range tests {
+		if ka, kb := LinkKey(tc.a), LinkKey(tc.b); ka == "" || ka != kb {
+			t.Errorf("%s: LinkKey %q vs %q, want equal and non-empty", name, ka, kb)
+		}
+	}
+	if k := LinkKey("/relative.html"); k != "" {
+		t.Errorf("LinkKey of a relative link = %q, want empty", k)
+	}
+	if LinkKey("https://a.gov.cn/x.html") == LinkKey("https://b.gov.cn/x.html") {
+		t.Error("different hosts share a LinkKey")
+	}
+}

@@ -97,9 +97,10 @@ func TestSinceFilter(t *testing.T) {
 	}
 }
 
-// TestIndexBackfill opens a database written before the index existed
-// (schema version 1) and checks Open indexes its items.
-func TestIndexBackfill(t *testing.T) {
+// TestMigrateFromVersion1 opens a database of schema version 1 (before the
+// search index, stories and link keys) and checks Open migrates it and
+// fills what the later migrations need from the stored items.
+func TestMigrateFromVersion1(t *testing.T) {
 	dir := t.TempDir()
 	c := newClock(t0)
 	s, err := Open(context.Background(), dir, Options{Now: c.Now})
@@ -117,7 +118,8 @@ func TestIndexBackfill(t *testing.T) {
 	for _, q := range []string{
 		`DROP TRIGGER items_fts_delete`, `DROP TABLE items_fts`,
 		`DROP TRIGGER items_story_delete`, `DROP INDEX items_story`, `DROP INDEX items_story_recent`,
-		`DROP TABLE sketches`, `ALTER TABLE items DROP COLUMN story_id`,
+		`DROP TABLE sketches`, `DROP INDEX items_link_key`, `ALTER TABLE items DROP COLUMN link_key`,
+		`DROP TABLE websub_subscriptions`, `ALTER TABLE items DROP COLUMN story_id`,
 		`ALTER TABLE items DROP COLUMN story_score`, `ALTER TABLE items DROP COLUMN story_reason`,
 		`PRAGMA user_version = 1`,
 	} {
@@ -131,6 +133,10 @@ func TestIndexBackfill(t *testing.T) {
 	s = openStore(t, dir, c)
 	if got := searchKeys(t, s, data.Query{Text: "常务会议"}); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("after backfill search = %v, want [a]", got)
+	}
+	var linkKey string
+	if err := s.r.QueryRow(`SELECT link_key FROM items WHERE key = 'a'`).Scan(&linkKey); err != nil || linkKey == "" {
+		t.Errorf("link key after migrating from version 1 = %q, %v; want it filled", linkKey, err)
 	}
 }
 

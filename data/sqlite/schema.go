@@ -75,6 +75,8 @@ END;
 	storySchema,
 	// 4: WebSub subscriptions (see websub.go).
 	WebSubSchema,
+	// 5: link keys (see story.go); filled for older items by Open.
+	linkSchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.

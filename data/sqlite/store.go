@@ -115,6 +115,11 @@ func (s *Store) open(ctx context.Context) error {
 			return err
 		}
 	}
+	if from >= 1 && from < 5 {
+		if err := fillLinkKeys(ctx, s.w); err != nil {
+			return err
+		}
+	}
 	if err := s.loadSketches(ctx); err != nil {
 		return err
 	}

@@ -43,6 +43,50 @@ CREATE TRIGGER items_story_delete AFTER DELETE ON items BEGIN
 END;
 `
 
+// linkSchema is migration 5: the article an item links to, across
+// sources (data.LinkKey), so that two sources carrying the same article
+// form one story however far apart their dates are.
+const linkSchema = `
+ALTER TABLE items ADD COLUMN link_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX items_link_key ON items (link_key) WHERE link_key != '';
+`
+
+// fillLinkKeys sets link_key on items stored before migration 5.
+func fillLinkKeys(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT id, link FROM items WHERE link_key = ''`)
+	if err != nil {
+		return fmt.Errorf("fill link keys: %w", err)
+	}
+	keys := map[int64]string{}
+	for rows.Next() {
+		var (
+			id   int64
+			link string
+		)
+		if err := rows.Scan(&id, &link); err != nil {
+			_ = rows.Close()
+			return fmt.Errorf("fill link keys: %w", err)
+		}
+		if k := data.LinkKey(link); k != "" {
+			keys[id] = k
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("fill link keys: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("fill link keys: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for id, k := range keys {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET link_key = ? WHERE id = ?`, k, id); err != nil {
+			return fmt.Errorf("fill link keys: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
 // clusterer assigns new items to stories inside a Save transaction.
 type clusterer struct {
 	opts  cluster.Options
@@ -90,9 +134,25 @@ func (s *Store) loadSketches(ctx context.Context) error {
 // the index, else a story of its own. It records the sketch and returns
 // the id added to the index (to be removed again if the transaction fails).
 func (sv *saver) assign(ctx context.Context, id int64, r row) (added bool, err error) {
+	linkKey := data.LinkKey(r.link)
+	// The same article already stored by another source: one story, whether
+	// or not clustering is on (an exact duplicate is not a judgement call).
+	if linkKey != "" {
+		var story int64
+		err := sv.tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE link_key = ? AND id != ? AND story_id IS NOT NULL
+			ORDER BY id LIMIT 1`, linkKey, id).Scan(&story)
+		switch {
+		case err == nil:
+			_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = 1, story_reason = 'link', link_key = ? WHERE id = ?`,
+				story, linkKey, id)
+			return false, err
+		case !errors.Is(err, sql.ErrNoRows):
+			return false, fmt.Errorf("find same link: %w", err)
+		}
+	}
 	cl := sv.cl
 	if cl == nil || !cl.opts.Enabled {
-		_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = id WHERE id = ?`, id)
+		_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = id, link_key = ? WHERE id = ?`, linkKey, id)
 		return false, err
 	}
 	pub := sortDate(r.published, sv.now)
@@ -113,8 +173,8 @@ func (sv *saver) assign(ctx context.Context, id int64, r row) (added bool, err e
 			story, score, reason = head.Int64, m.Score, m.Reason
 		}
 	}
-	if _, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ? WHERE id = ?`,
-		story, score, reason, id); err != nil {
+	if _, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ?, link_key = ? WHERE id = ?`,
+		story, score, reason, linkKey, id); err != nil {
 		return false, fmt.Errorf("join story: %w", err)
 	}
 	raw, err := sk.MarshalBinary()

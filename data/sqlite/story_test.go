@@ -189,3 +189,31 @@ func TestItemsBetweenAndMaxItemID(t *testing.T) {
 		t.Errorf("ItemsBetween = %v, want [1 2] ascending", k)
 	}
 }
+
+// TestSameArticleFromTwoSourcesIsOneStory: a feed and a list page of one
+// column carry the same article; months-old items are out of the
+// clustering window, but the shared link still makes them one story, with
+// clustering on or off.
+func TestSameArticleFromTwoSourcesIsOneStory(t *testing.T) {
+	for _, enabled := range []bool{true, false} {
+		c := newClock(t0)
+		s := openClustered(t, t.TempDir(), c, enabled)
+		old := t0.Add(-90 * 24 * time.Hour)
+		a := ftsItem("a", "省政府第126次常务会议召开", "<p>会议研究部署安全生产。</p>", old)
+		a.Link = "http://www.zj.gov.cn/col/col1554467/art/2026/art_929b7f61b082034676251b969008c4ad.html"
+		b := a
+		b.Key, b.Link = "b", "https://www.zj.gov.cn/col/col1554467/art/2026/art_929b7f61b082034676251b969008c4ad.html?utm_source=rss"
+		save(t, s, "zj-html", ftsItem("new", "浙江新闻", "<p>其他</p>", t0.Add(-time.Hour)))
+		save(t, s, "zj-html", a)
+		save(t, s, "zj-rss", b)
+		got := stories(t, s, data.Query{Limit: 10})
+		if len(got) != 2 {
+			t.Fatalf("clustering %v: %d stories, want 2", enabled, len(got))
+		}
+		for _, st := range got {
+			if st.Items[0].Title == a.Title && (len(st.Items) != 2 || st.Members[1].Reason != "link") {
+				t.Errorf("clustering %v: story %+v, want both reports joined by link", enabled, st.Members)
+			}
+		}
+	}
+}
