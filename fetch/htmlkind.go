@@ -206,6 +206,14 @@ func (r *Runner) article(ctx context.Context, src data.Source, referer string, i
 	if full.Title == "" {
 		full.Title = it.Title
 	}
+	// A JSON API may name the publisher and give a summary that the
+	// article page does not repeat.
+	if full.Author == "" {
+		full.Author = it.Author
+	}
+	if full.Summary == "" {
+		full.Summary = it.Summary
+	}
 	// A date in the list is the site's own publication date; the article's
 	// is usually the same instant with a time of day, so prefer it when it
 	// falls on the same day.

@@ -76,6 +76,7 @@ func commands() []command {
 		tryCommand(),
 		storiesCommand(),
 		sourcesCommand(),
+		demoCommand(),
 		versionCommand(),
 	}
 }
