@@ -10,16 +10,9 @@ import (
 
 // harvestFeed reads an RSS, Atom or JSON Feed source with a conditional GET.
 func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {
-	req := r.request(src, src.URL)
-	req.ETag, req.LastModified = st.ETag, st.LastModified
-	resp, err := r.gate.get(ctx, req, 0)
-	if err != nil {
-		return harvest{}, err
-	}
-	h := harvest{etag: resp.ETag, lastModified: resp.LastModified}
-	if resp.NotModified {
-		h.notModified = true
-		return h, nil
+	resp, h, err := r.conditionalGet(ctx, src, st, "", 0)
+	if err != nil || h.notModified {
+		return h, err
 	}
 	f, err := feed.Parse(resp.Body, resp.Header.Get("Content-Type"), feed.Options{
 		BaseURL:  resp.URL,

@@ -13,6 +13,9 @@ import (
 	"github.com/govfeed/govfeed/fetch/web"
 )
 
+// acceptHTML is the Accept header of list and article pages.
+const acceptHTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
 // maxArticlesPerRun bounds the article pages one run fetches, so a backfill
 // of many list pages spreads over several runs instead of timing out.
 const maxArticlesPerRun = 60
@@ -21,17 +24,9 @@ const maxArticlesPerRun = 60
 // then fetches the article page of every item not stored yet.
 func (r *Runner) harvestHTML(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {
 	rules := htmlRules(src)
-	req := r.request(src, src.URL)
-	req.ETag, req.LastModified = st.ETag, st.LastModified
-	req.Accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-	resp, err := r.gate.get(ctx, req, r.delay(src))
-	if err != nil {
-		return harvest{}, err
-	}
-	h := harvest{etag: resp.ETag, lastModified: resp.LastModified}
-	if resp.NotModified {
-		h.notModified = true
-		return h, nil
+	resp, h, err := r.conditionalGet(ctx, src, st, acceptHTML, r.delay(src))
+	if err != nil || h.notModified {
+		return h, err
 	}
 	pages, err := r.listPages(ctx, src, resp, rules.Pages)
 	if err != nil {
@@ -177,7 +172,7 @@ func (r *Runner) enrich(ctx context.Context, src data.Source, referer string, it
 func (r *Runner) article(ctx context.Context, src data.Source, referer string, it data.Item) (data.Item, error) {
 	req := r.request(src, it.Link)
 	req.Referer = referer
-	req.Accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+	req.Accept = acceptHTML
 	resp, err := r.gate.get(ctx, req, r.delay(src))
 	if err != nil {
 		return it, err

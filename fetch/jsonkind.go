@@ -22,17 +22,9 @@ func (r *Runner) harvestJSON(ctx context.Context, src data.Source, st data.Sourc
 	if src.JSON == nil {
 		return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("kind json needs a json mapping")}
 	}
-	req := r.request(src, src.URL)
-	req.ETag, req.LastModified = st.ETag, st.LastModified
-	req.Accept = "application/json, text/javascript;q=0.9, */*;q=0.5"
-	resp, err := r.gate.get(ctx, req, r.delay(src))
-	if err != nil {
-		return harvest{}, err
-	}
-	h := harvest{etag: resp.ETag, lastModified: resp.LastModified}
-	if resp.NotModified {
-		h.notModified = true
-		return h, nil
+	resp, h, err := r.conditionalGet(ctx, src, st, "application/json, text/javascript;q=0.9, */*;q=0.5", r.delay(src))
+	if err != nil || h.notModified {
+		return h, err
 	}
 	items, err := mapJSON(resp.Body, resp.URL, *src.JSON, src.Location, r.now())
 	if err != nil {

@@ -308,6 +308,20 @@ func (r *Runner) harvest(ctx context.Context, src data.Source, st data.SourceSta
 	}
 }
 
+// conditionalGet fetches src.URL with the stored validators (an empty
+// accept keeps the feed-friendly default). The harvest it returns carries
+// the new validators, and notModified for a 304.
+func (r *Runner) conditionalGet(ctx context.Context, src data.Source, st data.SourceState, accept string, delay time.Duration) (*web.Response, harvest, error) {
+	req := r.request(src, src.URL)
+	req.ETag, req.LastModified = st.ETag, st.LastModified
+	req.Accept = accept
+	resp, err := r.gate.get(ctx, req, delay)
+	if err != nil {
+		return nil, harvest{}, err
+	}
+	return resp, harvest{etag: resp.ETag, lastModified: resp.LastModified, notModified: resp.NotModified}, nil
+}
+
 // request is the base request for src's URLs: its headers, cookies and jar.
 func (r *Runner) request(src data.Source, u string) web.Request {
 	return web.Request{
