@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"net"
 	"strings"
 	"time"
@@ -17,13 +18,15 @@ var (
 	defaultsKeys  = []string{"schedule", "jitter", "timeout", "user_agent", "max_body_bytes", "concurrency", "per_host", "delay", "timezone", "retention", "grace"}
 	retentionKeys = []string{"max_age", "max_items"}
 	logKeys       = []string{"format", "level"}
-	serverKeys    = []string{"token"}
+	serverKeys    = []string{"token", "allow_private", "allow_networks", "trusted_proxies", "rate", "burst", "max_body_bytes"}
 )
 
 // Limits of numeric settings.
 const (
 	maxBodyLimit = 1 << 30 // 1 GiB
 	maxEntries   = 10000
+	// maxRequestBody bounds server.max_body_bytes.
+	maxRequestBody = 16 << 20
 )
 
 // newConfig returns a Config holding every default except those derived
@@ -49,6 +52,7 @@ func newConfig() *Config {
 		Log:             Log{Format: "auto", Level: "info"},
 		Stories:         Stories{Enabled: true, Window: 72 * time.Hour, Threshold: 0.45},
 		WebSub:          WebSub{Enabled: true},
+		Server:          Server{AllowPrivate: true, Rate: 2, Burst: 10, MaxBodyBytes: 64 << 10},
 		SourceRetention: map[string]Retention{},
 		Lines:           map[string]int{},
 	}
@@ -67,8 +71,7 @@ func (d *decoder) build(root *yaml.Node) *Config {
 	field(d, lm, "format", &c.Log.Format, parseString, oneOf("auto", "text", "json"))
 	field(d, lm, "level", &c.Log.Level, parseString, oneOf("debug", "info", "warn", "error"))
 
-	sm := d.mapping(m.get("server"), "server", serverKeys...)
-	field(d, sm, "token", &c.Server.Token, parseString, checkToken)
+	d.server(d.mapping(m.get("server"), "server", serverKeys...), &c.Server)
 
 	stm := d.mapping(m.get("stories"), "stories", storiesKeys...)
 	field(d, stm, "enabled", &c.Stories.Enabled, parseBool)
@@ -82,6 +85,20 @@ func (d *decoder) build(root *yaml.Node) *Config {
 
 	d.sources(m.get("sources"), c)
 	return c
+}
+
+// server decodes the server mapping over the built-in defaults.
+func (d *decoder) server(m *mapping, s *Server) {
+	field(d, m, "token", &s.Token, parseString, checkToken)
+	field(d, m, "allow_private", &s.AllowPrivate, parseBool)
+	s.AllowNetworks = d.prefixList(m, "allow_networks")
+	s.TrustedProxies = d.prefixList(m, "trusted_proxies")
+	field(d, m, "rate", &s.Rate, parseFloat, between(0.01, 10000.0))
+	field(d, m, "burst", &s.Burst, parseInt, between(1, 100000))
+	field(d, m, "max_body_bytes", &s.MaxBodyBytes, parseSizeNode, between[int64](1<<10, maxRequestBody))
+	if n := m.get("allow_networks"); len(s.AllowNetworks) > 0 && s.AllowPrivate {
+		d.fail(n, m.key("allow_networks"), errors.New("has no effect unless server.allow_private is false"))
+	}
 }
 
 // feed decodes the feed mapping; base_url and id default from listen.

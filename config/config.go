@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"regexp"
 	"slices"
@@ -114,11 +115,30 @@ type WebSub struct {
 	Hub     string // an external hub to ping when feeds change; optional
 }
 
-// Server configures the HTTP server.
+// Server configures the HTTP server and what the daemon may connect to.
 type Server struct {
 	// Token is the bearer token of the state-changing endpoints; empty
 	// turns those endpoints off.
 	Token string
+	// AllowPrivate lets sources (and WebSub callbacks) be fetched from
+	// loopback, private, link-local and other non-public addresses;
+	// default true. A deployment whose configuration is not fully trusted
+	// should set it to false.
+	AllowPrivate bool
+	// AllowNetworks are the networks fetched from anyway when
+	// AllowPrivate is false (an intranet portal, say).
+	AllowNetworks []netip.Prefix
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when telling clients apart; empty means none.
+	TrustedProxies []netip.Prefix
+	// Rate is the sustained number of requests per second one client IP
+	// may make to the search (filtered and paged feeds) and WebSub
+	// endpoints; default 2.
+	Rate float64
+	// Burst is how many such requests a client may make at once; default 10.
+	Burst int
+	// MaxBodyBytes caps a request body; default 64 KiB.
+	MaxBodyBytes int64
 }
 
 // LogValue keeps the token out of logs.
@@ -127,7 +147,15 @@ func (s Server) LogValue() slog.Value {
 	if s.Token != "" {
 		tok = "REDACTED"
 	}
-	return slog.GroupValue(slog.String("token", tok))
+	return slog.GroupValue(
+		slog.String("token", tok),
+		slog.Bool("allow_private", s.AllowPrivate),
+		slog.Any("allow_networks", s.AllowNetworks),
+		slog.Any("trusted_proxies", s.TrustedProxies),
+		slog.Float64("rate", s.Rate),
+		slog.Int("burst", s.Burst),
+		slog.Int64("max_body_bytes", s.MaxBodyBytes),
+	)
 }
 
 // SlogLevel returns Level as a slog.Level.

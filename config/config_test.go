@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"io/fs"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,10 @@ func configErrors(t *testing.T, err error) []*Error {
 }
 
 // cmpOpts compares time zones by name.
-var cmpOpts = cmp.Options{cmp.Comparer(func(a, b *time.Location) bool { return a.String() == b.String() })}
+var cmpOpts = cmp.Options{
+	cmp.Comparer(func(a, b *time.Location) bool { return a.String() == b.String() }),
+	cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
+}
 
 func TestDefaultParses(t *testing.T) {
 	c, err := Default()
@@ -150,8 +154,16 @@ func TestFullRoundTrip(t *testing.T) {
 			Retention:    Retention{MaxAge: 90 * day, MaxItems: 0},
 			Grace:        7 * day,
 		},
-		Log:     Log{Format: "json", Level: "debug"},
-		Server:  Server{Token: "0123456789abcdef0123"},
+		Log: Log{Format: "json", Level: "debug"},
+		Server: Server{
+			Token:          "0123456789abcdef0123",
+			AllowPrivate:   false,
+			AllowNetworks:  []netip.Prefix{netip.MustParsePrefix("10.20.0.0/16"), netip.MustParsePrefix("fd00:1::/32"), netip.MustParsePrefix("192.168.7.9/32")},
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("127.0.0.0/8")},
+			Rate:           0.5,
+			Burst:          3,
+			MaxBodyBytes:   4096,
+		},
 		Stories: Stories{Enabled: false, Window: 48 * time.Hour, Threshold: 0.6, CrossLanguage: true},
 		WebSub:  WebSub{Enabled: false, Hub: "https://hub.example.org/"},
 		Sources: []data.Source{
@@ -189,7 +201,7 @@ func TestFullRoundTrip(t *testing.T) {
 			"feed-all": {MaxAge: 7 * day, MaxItems: 0},
 			"html_all": {MaxAge: 90 * day, MaxItems: 50},
 		},
-		Lines: map[string]int{"feed-all": 39, "html_all": 55, "json-all": 71},
+		Lines: map[string]int{"feed-all": 45, "html_all": 61, "json-all": 77},
 	}
 	if diff := cmp.Diff(want, c, cmpOpts); diff != "" {
 		t.Errorf("Load(full.yaml) mismatch (-want +got):\n%s", diff)
@@ -226,6 +238,10 @@ func TestDefaultsApplied(t *testing.T) {
 	}
 	if c.Listen != "127.0.0.1:8080" || c.DataDir != "./govfeed-data" || c.Log != (Log{"auto", "info"}) || c.Server.Token != "" {
 		t.Errorf("Listen %q, DataDir %q, Log %+v, Server %+v", c.Listen, c.DataDir, c.Log, c.Server)
+	}
+	wantServer := Server{AllowPrivate: true, Rate: 2, Burst: 10, MaxBodyBytes: 64 << 10}
+	if diff := cmp.Diff(wantServer, c.Server, cmpOpts); diff != "" {
+		t.Errorf("Server (-want +got):\n%s", diff)
 	}
 	base := data.Source{Kind: data.KindFeed, Schedule: "@every 30m", Location: cst, Timeout: time.Minute, MaxBodyBytes: 16 << 20}
 	a, b, cc := base, base, base
@@ -415,6 +431,21 @@ func TestInvalid(t *testing.T) {
 		{"bad log level", lines("log:", "  level: verbose"), 2, "log.level", nil, "verbose"},
 		{"bad log format", lines("log:", "  format: xml"), 2, "log.format", nil, "xml"},
 		{"short token", lines("server:", "  token: secret"), 2, "server.token", nil, "16"},
+		{"allow_private not a bool", lines("server:", "  allow_private: 'no'"), 2, "server.allow_private", nil, "expected true or false"},
+		{"allow_networks while private allowed", lines("server:", "  allow_networks: [10.0.0.0/8]"), 2, "server.allow_networks", nil, "no effect unless server.allow_private is false"},
+		{"bad network", lines("server:", "  allow_private: false", "  allow_networks: [10.0.0.0/33]"), 3, "server.allow_networks[0]", nil, "bad network"},
+		{"network with host bits", lines("server:", "  trusted_proxies:", "    - 127.0.0.1", "    - 10.0.0.5/8"), 4, "server.trusted_proxies[1]", nil, "did you mean 10.0.0.0/8"},
+		{"network is a host name", lines("server:", "  trusted_proxies: [proxy.lan]"), 2, "server.trusted_proxies[0]", nil, "CIDR"},
+		{"network with a zone", lines("server:", "  trusted_proxies: ['fe80::1%eth0']"), 2, "server.trusted_proxies[0]", nil, "bad network"},
+		{"duplicate network", lines("server:", "  trusted_proxies: ['::1', '::1']"), 2, "server.trusted_proxies[1]", nil, "twice"},
+		{"networks not a list", lines("server:", "  trusted_proxies: 10.0.0.1"), 2, "server.trusted_proxies", nil, "expected a list"},
+		{"zero rate", lines("server:", "  rate: 0"), 2, "server.rate", nil, "range"},
+		{"rate not a number", lines("server:", "  rate: fast"), 2, "server.rate", nil, "expected a number"},
+		{"zero burst", lines("server:", "  burst: 0"), 2, "server.burst", nil, "range"},
+		{"fractional burst", lines("server:", "  burst: 2.5"), 2, "server.burst", nil, "expected an integer"},
+		{"tiny request body", lines("server:", "  max_body_bytes: 100"), 2, "server.max_body_bytes", nil, "range"},
+		{"huge request body", lines("server:", "  max_body_bytes: 1GiB"), 2, "server.max_body_bytes", nil, "range"},
+		{"unknown server key", lines("server:", "  rate_limit: 5"), 2, "server.rate_limit", ErrUnknownKey, ""},
 		{"threshold out of range", lines("stories:", "  threshold: 1.5"), 2, "stories.threshold", nil, "range"},
 		{"threshold not a number", lines("stories:", "  threshold: high"), 2, "stories.threshold", nil, "number"},
 		{"story window too short", lines("stories:", "  window: 10m"), 2, "stories.window", nil, ""},
@@ -598,6 +629,31 @@ func TestUserAgentFor(t *testing.T) {
 		if got := d.UserAgentFor(v); got != want {
 			t.Errorf("UserAgentFor(%q) = %q, want %q", v, got, want)
 		}
+	}
+}
+
+func TestServerNetworks(t *testing.T) {
+	c := mustParse(t, lines(
+		"server:",
+		"  allow_private: false",
+		"  allow_networks: [10.20.0.0/16, 192.0.2.7, '2001:db8::/32', '::ffff:10.0.0.0/104']",
+		"  trusted_proxies: []",
+	))
+	want := []netip.Prefix{
+		netip.MustParsePrefix("10.20.0.0/16"),
+		netip.MustParsePrefix("192.0.2.7/32"),
+		netip.MustParsePrefix("2001:db8::/32"),
+		netip.MustParsePrefix("::ffff:10.0.0.0/104"),
+	}
+	if diff := cmp.Diff(want, c.Server.AllowNetworks, cmpOpts); diff != "" {
+		t.Errorf("AllowNetworks (-want +got):\n%s", diff)
+	}
+	if c.Server.AllowPrivate || c.Server.TrustedProxies != nil {
+		t.Errorf("AllowPrivate %v, TrustedProxies %v; want false, nil", c.Server.AllowPrivate, c.Server.TrustedProxies)
+	}
+	// An empty list is no list: allowed whatever allow_private says.
+	if c := mustParse(t, lines("server:", "  allow_networks: []")); c.Server.AllowNetworks != nil || !c.Server.AllowPrivate {
+		t.Errorf("empty allow_networks: %v, allow_private %v", c.Server.AllowNetworks, c.Server.AllowPrivate)
 	}
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -291,6 +292,22 @@ func (d *decoder) stringList(m *mapping, name string, check func(string) error) 
 			continue
 		}
 		out = append(out, s)
+	}
+	return out
+}
+
+// prefixList decodes entry name of m as a list of networks (see
+// parsePrefix); duplicates are errors. It returns nil when the entry is
+// absent.
+func (d *decoder) prefixList(m *mapping, name string) []netip.Prefix {
+	ss := d.stringList(m, name, checkPrefix)
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]netip.Prefix, 0, len(ss))
+	for _, s := range ss {
+		p, _ := parsePrefix(s) // checked by stringList
+		out = append(out, p)
 	}
 	return out
 }

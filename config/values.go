@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"net/netip"
 	"net/textproto"
 	"net/url"
 	"regexp"
@@ -357,6 +358,33 @@ func checkToken(s string) error {
 		return errors.New("token must be at least 16 characters without spaces (e.g. from `openssl rand -hex 32`)")
 	}
 	return nil
+}
+
+// parsePrefix parses a network in CIDR notation ("10.0.0.0/8",
+// "fd00::/8") or a single address (a /32 or /128). A prefix with host bits
+// set ("10.0.0.5/8") is refused: it is ambiguous.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return netip.Prefix{}, fmt.Errorf("bad network %q: use CIDR notation such as 10.0.0.0/8 or fd00::/8, or one address", s)
+		}
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("bad network %q: use CIDR notation such as 10.0.0.0/8 or fd00::/8, or one address", s)
+	}
+	if m := p.Masked(); m != p {
+		return netip.Prefix{}, fmt.Errorf("bad network %q: the address has bits set beyond /%d (did you mean %s?)", s, p.Bits(), m)
+	}
+	return p, nil
+}
+
+// checkPrefix accepts what parsePrefix parses.
+func checkPrefix(s string) error {
+	_, err := parsePrefix(s)
+	return err
 }
 
 // notEmpty refuses an empty string.

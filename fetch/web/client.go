@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -27,6 +29,19 @@ type ClientOptions struct {
 	// demo and the tests use it to serve imitations of the real portals,
 	// with their real host names and URL shapes, from one loopback server.
 	DialAddr string
+	// DenyPrivate refuses connections to loopback, private (RFC 1918,
+	// RFC 4193), link-local, carrier-grade NAT, multicast, unspecified,
+	// documentation and other special-purpose addresses, checked on the
+	// address actually dialled, after DNS resolution: a host name that
+	// resolves or is rebound to 127.0.0.1 is refused, and so is a redirect
+	// to one. The refusal is an error of class data.ErrNetwork wrapping
+	// ErrDeniedAddress. Proxies from the environment are not used, since a
+	// proxy resolves names where the check cannot see them. Meant for
+	// deployments whose configuration is not fully trusted.
+	DenyPrivate bool
+	// Allow lists the networks DenyPrivate lets through anyway (such as
+	// an intranet portal, or 127.0.0.0/8 in tests).
+	Allow []netip.Prefix
 }
 
 // maxRedirects is how many redirects one GET follows.
@@ -44,11 +59,17 @@ var (
 // transport takes the proxy from the environment, allows HTTP/2, has
 // explicit timeouts and does not decompress (Get does, under a cap). It
 // follows at most 10 redirects, refuses a redirect from https to http and
-// stops on a loop. It has no overall Timeout: callers bound each fetch with
-// a context deadline.
+// stops on a loop. With DenyPrivate it connects to public addresses only.
+// It has no overall Timeout: callers bound each fetch with a context
+// deadline.
 func NewClient(o ClientOptions) *http.Client {
-	dial := (&net.Dialer{Timeout: orDefault(o.DialTimeout, 10*time.Second), KeepAlive: 30 * time.Second}).DialContext
+	dialer := &net.Dialer{Timeout: orDefault(o.DialTimeout, 10*time.Second), KeepAlive: 30 * time.Second}
 	proxy := http.ProxyFromEnvironment
+	if o.DenyPrivate {
+		dialer.Control = addressGuard{allow: slices.Clone(o.Allow)}.control
+		proxy = nil
+	}
+	dial := dialer.DialContext
 	if o.DialAddr != "" {
 		next := dial
 		dial = func(ctx context.Context, network, _ string) (net.Conn, error) {
