@@ -356,6 +356,13 @@ func (r *Runner) claim(id string) bool {
 	return true
 }
 
+// busy reports whether a fetch of the source is running.
+func (r *Runner) busy(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.running[id]
+}
+
 func (r *Runner) release(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

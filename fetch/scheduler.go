@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -43,6 +44,7 @@ type Scheduler struct {
 }
 
 type entry struct {
+	src         data.Source
 	id          cron.EntryID
 	fingerprint string
 	schedule    cron.Schedule
@@ -97,7 +99,7 @@ func (s *Scheduler) Set(ctx context.Context, srcs []data.Source) error {
 		}
 		job := s.job(src)
 		id := s.cron.Schedule(parsed[src.ID], cron.FuncJob(job))
-		s.entries[src.ID] = entry{id: id, fingerprint: fp, schedule: parsed[src.ID]}
+		s.entries[src.ID] = entry{src: src, id: id, fingerprint: fp, schedule: parsed[src.ID]}
 		if s.overdue(ctx, src.ID, parsed[src.ID]) {
 			s.launch(job)
 		}
@@ -155,6 +157,36 @@ func (s *Scheduler) launch(job func()) {
 		defer s.wg.Done()
 		job()
 	}()
+}
+
+// ErrUnknownSource is returned by Trigger for a source not scheduled.
+var ErrUnknownSource = errors.New("unknown source")
+
+// ErrBusy is returned by Trigger for a source being fetched right now.
+var ErrBusy = errors.New("source is being fetched")
+
+// Trigger fetches a scheduled source now, in the background, even if it is
+// backing off (an operator asked for it).
+func (s *Scheduler) Trigger(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[id]
+	if !ok || s.stopped {
+		return fmt.Errorf("%w: %q", ErrUnknownSource, id)
+	}
+	if s.runner.busy(id) {
+		return fmt.Errorf("%w: %q", ErrBusy, id)
+	}
+	src := e.src
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		rep := s.runner.Run(s.base, src, true)
+		if s.opts.OnReport != nil {
+			s.opts.OnReport(rep)
+		}
+	}()
+	return nil
 }
 
 // Start begins running the schedule.

@@ -20,6 +20,7 @@ import (
 	"github.com/govfeed/govfeed/fetch/clean"
 	"github.com/govfeed/govfeed/fetch/web"
 	"github.com/govfeed/govfeed/publish"
+	"github.com/govfeed/govfeed/publish/guard"
 	"github.com/govfeed/govfeed/publish/websub"
 )
 
@@ -92,7 +93,8 @@ type app struct {
 	store  *sqlite.Store
 	pub    *publish.Publisher
 	runner *fetch.Runner
-	client *http.Client // the one HTTP client of fetches (and hub requests)
+	client *http.Client   // the one HTTP client of fetches (and hub requests)
+	limit  *guard.Limiter // per-client limit of requests that build feeds
 	svcMu  sync.Mutex
 	svc    *services // the daemon's page, metrics and hub; nil in one-shot commands
 }
@@ -113,8 +115,18 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 		po.Hub = hubURL(cfg)
 	}
 	po.OnPublish = a.published
+	// Searches, filters and pages build feeds per request: rate limited per
+	// client, like the WebSub endpoint.
+	a.limit = guard.NewLimiter(guard.LimiterOptions{
+		Rate:           cfg.Server.Rate,
+		Burst:          cfg.Server.Burst,
+		TrustedProxies: cfg.Server.TrustedProxies,
+	})
+	po.Allow = a.limit.Allow
 	a.pub = publish.New(po, st)
 	a.pub.SetSources(cfg.Sources)
+	client.DenyPrivate = !cfg.Server.AllowPrivate
+	client.Allow = cfg.Server.AllowNetworks
 	a.client = web.NewClient(client)
 	getter := &web.Getter{
 		Client:    a.client,

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"reflect"
 	"syscall"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/govfeed/govfeed/fetch"
 	"github.com/govfeed/govfeed/fetch/web"
 	"github.com/govfeed/govfeed/publish"
+	"github.com/govfeed/govfeed/publish/guard"
 )
 
 func runCommand() command {
@@ -130,6 +132,7 @@ func daemon(ctx context.Context, e env, o daemonOptions) error {
 		return fmt.Errorf("listen on %s (config key listen): %w", cfg.Listen, err)
 	}
 	srv := publish.NewServer(cfg.Listen, a.routes(sv))
+	guard.ServerLimits{}.Apply(srv)
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "feed", cfg.Feed.BaseURL+"/feed.atom", "sources", len(cfg.Sources), "data_dir", cfg.DataDir)
@@ -183,8 +186,9 @@ func (a *app) reload(ctx context.Context, path string, sched *fetch.Scheduler) {
 	}
 	old := a.cur.Load()
 	if cfg.Listen != old.Listen || cfg.DataDir != old.DataDir || cfg.Feed != old.Feed ||
-		cfg.Defaults.Concurrency != old.Defaults.Concurrency || cfg.Defaults.PerHost != old.Defaults.PerHost {
-		a.log.Warn("SIGHUP: listen, data_dir, feed, concurrency and per_host changes take effect on restart")
+		cfg.Defaults.Concurrency != old.Defaults.Concurrency || cfg.Defaults.PerHost != old.Defaults.PerHost ||
+		!reflect.DeepEqual(cfg.Server, old.Server) || cfg.Stories != old.Stories || cfg.WebSub != old.WebSub {
+		a.log.Warn("SIGHUP: listen, data_dir, feed, concurrency, per_host, server, stories and websub changes take effect on restart")
 	}
 	if err := sched.Set(ctx, cfg.Sources); err != nil {
 		a.log.Error("SIGHUP: configuration not reloaded", "err", err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -13,23 +15,38 @@ import (
 	"github.com/govfeed/govfeed/config/opml"
 	"github.com/govfeed/govfeed/data"
 	"github.com/govfeed/govfeed/fetch"
+	"github.com/govfeed/govfeed/publish/guard"
 	"github.com/govfeed/govfeed/publish/metrics"
 	"github.com/govfeed/govfeed/publish/page"
 	"github.com/govfeed/govfeed/publish/websub"
 )
 
 // services are the daemon's parts beyond fetching and feeds: the web page,
-// metrics and the WebSub hub.
+// metrics, the WebSub hub, the per-client rate limiter and the admin
+// endpoint.
 type services struct {
-	met  *metrics.Metrics
-	hub  *websub.Hub // nil when websub is off
-	page *page.Page
+	met   *metrics.Metrics
+	hub   *websub.Hub // nil when websub is off
+	page  *page.Page
+	limit *guard.Limiter
+	admin http.Handler
 }
 
 // newServices builds the daemon's page, metrics and hub for app a.
 func (a *app) newServices(sched *fetch.Scheduler, client *http.Client) *services {
 	cfg := a.cfg
 	sv := &services{met: metrics.New()}
+	sv.limit = a.limit
+	sv.admin = guard.Admin(cfg.Server.Token, func(_ context.Context, id string) error {
+		err := sched.Trigger(id)
+		switch {
+		case errors.Is(err, fetch.ErrUnknownSource):
+			return fmt.Errorf("%w: %w", guard.ErrUnknownSource, err)
+		case errors.Is(err, fetch.ErrBusy):
+			return fmt.Errorf("%w: %w", guard.ErrBusy, err)
+		}
+		return err
+	})
 	sv.met.SetStore(func(ctx context.Context) (metrics.StoreStats, error) {
 		st, err := a.store.Stats(ctx)
 		if err != nil {
@@ -88,9 +105,10 @@ func (a *app) routes(sv *services) http.Handler {
 	mux.Handle("GET /metrics", sv.met.Handler())
 	mux.Handle("GET /opml", sv.met.Middleware("opml", http.HandlerFunc(a.serveOPML)))
 	if sv.hub != nil {
-		mux.Handle("/websub", sv.met.Middleware("websub", sv.hub))
+		mux.Handle("/websub", sv.met.Middleware("websub", sv.limit.Wrap(sv.hub)))
 	}
-	return mux
+	mux.Handle("/admin/", sv.met.Middleware("admin", sv.admin))
+	return guard.MaxBody(a.cfg.Server.MaxBodyBytes, mux)
 }
 
 // serveOPML lists the published feeds for a reader to import.

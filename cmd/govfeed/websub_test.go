@@ -79,6 +79,7 @@ data_dir: %s/data
 feed: {title: Push test, base_url: "http://feeds.example.test"}
 defaults: {schedule: "@every 1s", jitter: 0s, timeout: 2s, grace: 2s}
 log: {level: warn}
+server: {token: "0123456789abcdef-admin"}
 sources:
   - {id: changing, name: Changing source, url: "%s/changing.xml", tags: [test]}
 `, dir, up.srv.URL))
@@ -94,6 +95,30 @@ sources:
 		resp, body := d.get(t, path)
 		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
 			t.Errorf("GET %s = %d, body lacks %q:\n%.600s", path, resp.StatusCode, want, body)
+		}
+	}
+
+	// The admin endpoint: a fetch now, with the token only.
+	for _, tc := range []struct {
+		path, token string
+		want        int
+	}{
+		{"/admin/fetch/changing", "", http.StatusUnauthorized},
+		{"/admin/fetch/changing", "wrong-token-wrong-token", http.StatusUnauthorized},
+		{"/admin/fetch/nope", "0123456789abcdef-admin", http.StatusNotFound},
+		{"/admin/fetch/changing", "0123456789abcdef-admin", http.StatusAccepted},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+d.addr+tc.path, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("POST %s with token %q = %d, want %d", tc.path, tc.token, resp.StatusCode, tc.want)
 		}
 	}
 
