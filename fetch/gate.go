@@ -2,6 +2,8 @@ package fetch
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -28,6 +30,11 @@ type hostSlot struct {
 	last time.Time
 }
 
+// errHostBusy is wrapped by the error of a request whose context ended
+// while it waited for its host: the other requests to that host held every
+// slot (or every turn of the delay) until then, and it was never sent.
+var errHostBusy = errors.New("host busy")
+
 func newHostGate(next Getter, perHost int) *hostGate {
 	if perHost <= 0 {
 		perHost = 2
@@ -47,17 +54,21 @@ func (g *hostGate) slot(host string) *hostSlot {
 }
 
 // get performs r through the gate; delay is the least spacing between
-// requests to r's host (0 for none).
+// requests to r's host (0 for none). When ctx ends before r's turn, the
+// error wraps errHostBusy.
 func (g *hostGate) get(ctx context.Context, r web.Request, delay time.Duration) (*web.Response, error) {
-	s := g.slot(hostOf(r.URL))
+	host := hostOf(r.URL)
+	s := g.slot(host)
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, &web.Error{Class: classOfCtx(ctx), URL: r.URL, Err: ctx.Err()}
+		err := fmt.Errorf("%w: %d other requests to %s ran until the deadline: %w", errHostBusy, g.perHost, host, ctx.Err())
+		return nil, &web.Error{Class: classOfCtx(ctx), URL: r.URL, Err: err}
 	}
 	defer func() { <-s.sem }()
 	if delay > 0 {
 		if err := s.wait(ctx, delay); err != nil {
+			err = fmt.Errorf("%w: waiting out the %v delay between requests to %s: %w", errHostBusy, delay, host, err)
 			return nil, &web.Error{Class: classOfCtx(ctx), URL: r.URL, Err: err}
 		}
 	}

@@ -97,7 +97,7 @@ const (
 	OutcomeNotModified Outcome = "not_modified" // the upstream answered 304
 	OutcomeFailed      Outcome = "failed"       // see Report.Err and Report.Class
 	OutcomeBackoff     Outcome = "backoff"      // skipped: backing off after failures
-	OutcomeBusy        Outcome = "busy"         // skipped: already being fetched
+	OutcomeBusy        Outcome = "busy"         // skipped: already being fetched, or its host busy until the deadline (see Report.Err)
 	OutcomeCanceled    Outcome = "canceled"     // govfeed is shutting down
 )
 
@@ -183,6 +183,12 @@ func (r *Runner) run(ctx context.Context, src data.Source, force bool) Report {
 	if ctx.Err() != nil {
 		// Shutting down: this attempt says nothing about the source.
 		return Report{Outcome: OutcomeCanceled, Err: ctx.Err()}
+	}
+	if errors.Is(err, errHostBusy) {
+		// Other sources' requests held its host until the deadline: this
+		// source never reached the upstream, so its state stays as it
+		// was (no failure, no backoff) and its next run tries again.
+		return Report{Outcome: OutcomeBusy, Err: &Error{SourceID: src.ID, Class: data.ErrTimeout, Err: err}}
 	}
 	now := r.now()
 	st.LastAttempt = now

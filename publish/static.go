@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,7 @@ func (p *Publisher) WriteStatic(ctx context.Context, dir string) ([]string, erro
 			return nil, fmt.Errorf("publish: create static dir %s: %w", dir, err)
 		}
 	}
+	sweepTemp(dir, p.log)
 	var written []string
 	for _, s := range specs {
 		s.static = true
@@ -102,6 +104,19 @@ func writeIfChanged(path string, b []byte, mtime time.Time) error {
 		return nil
 	}
 	return writeAtomic(path, b, mtime)
+}
+
+// sweepTemp removes the hidden temporary files a killed publish left behind
+// (only one publish runs at a time: it holds the store's lock).
+func sweepTemp(dir string, log *slog.Logger) {
+	for _, sub := range []string{".", "sources", "tags", "archive"} {
+		left, _ := filepath.Glob(filepath.Join(dir, sub, ".*.tmp"))
+		for _, f := range left {
+			if err := os.Remove(f); err != nil {
+				log.Warn("removing a temporary file left by an earlier publish", "path", f, "err", err)
+			}
+		}
+	}
 }
 
 // writeAtomic replaces path with b: it writes a temporary file in the same

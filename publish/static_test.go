@@ -223,3 +223,32 @@ func TestWriteAtomic(t *testing.T) {
 		t.Errorf("dir holds %d entries, want only f", len(entries))
 	}
 }
+
+func TestWriteStaticSweepsTempFilesOfKilledRuns(t *testing.T) {
+	p, _, _ := newTest(t, Options{})
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sources"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	left := []string{filepath.Join(dir, ".feed.atom.123.tmp"), filepath.Join(dir, "sources", ".cq.rss.456.tmp")}
+	for _, f := range left {
+		if err := os.WriteFile(f, []byte("<feed"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := filepath.Join(dir, ".well-known")
+	if err := os.WriteFile(keep, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.WriteStatic(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range left {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("%s left by a killed publish is still there (%v)", f, err)
+		}
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("an unrelated hidden file was removed: %v", err)
+	}
+}

@@ -106,7 +106,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 		Cluster: clusterOptions(cfg.Stories),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
+		return nil, err // names the data directory already
 	}
 	a := &app{cfg: cfg, log: log, store: st}
 	a.cur.Store(cfg)

@@ -142,6 +142,14 @@ func printReports(w io.Writer, reports []fetch.Report) int {
 		case fetch.OutcomeCanceled:
 			failed++
 			detail = "canceled"
+		case fetch.OutcomeBusy, fetch.OutcomeBackoff:
+			// Not fetched in this pass (its host stayed busy until the
+			// source's timeout): for a one-shot pass that is a failure.
+			failed++
+			detail = "not fetched"
+			if r.Err != nil {
+				detail += ": " + unwrapSource(r.Err).Error()
+			}
 		default:
 			detail = fmt.Sprintf("%d new, %d updated, %d unchanged of %d listed", r.Stats.New, r.Stats.Updated, r.Stats.Unchanged, r.Items)
 			if r.Stats.Skipped > 0 {
