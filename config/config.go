@@ -244,14 +244,14 @@ func (d *decoder) document(b []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, d.syntax(err)
+		return nil, d.syntax(err, b)
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
 		return nil, &Error{File: d.file, Line: extra.Line, Err: fmt.Errorf("%w: a second YAML document starts here; use one document", ErrSyntax)}
 	case !errors.Is(err, io.EOF):
-		return nil, d.syntax(err)
+		return nil, d.syntax(err, b)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -259,12 +259,16 @@ func (d *decoder) document(b []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// syntax turns a yaml.v3 parse error into an *Error with its line.
-func (d *decoder) syntax(err error) error {
+// syntax turns a yaml.v3 parse error about b into an *Error with its
+// line (see guessLine when yaml.v3 gives none).
+func (d *decoder) syntax(err error, b []byte) error {
 	msg, line := err.Error(), 0
 	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+	}
+	if line == 0 {
+		line = guessLine(b, msg)
 	}
 	return &Error{File: d.file, Line: line, Err: fmt.Errorf("%w: %s", ErrSyntax, strings.TrimPrefix(msg, "yaml: "))}
 }

@@ -88,6 +88,9 @@ func CanonicalURL(raw string) string {
 		return ""
 	}
 	host := strings.ToLower(u.Hostname())
+	if host == "" {
+		return "" // "http://:" or "http://:80"
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -120,15 +123,16 @@ func CanonicalURL(raw string) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	b.WriteString(u.Scheme + "://" + host + path)
-	for i, k := range keys {
+	sep := byte('?')
+	for _, k := range keys {
 		vals := q[k]
 		sort.Strings(vals)
-		for j, v := range vals {
-			if i == 0 && j == 0 {
-				b.WriteByte('?')
-			} else {
-				b.WriteByte('&')
+		for _, v := range vals {
+			if k == "" && v == "" {
+				continue // a bare "=" selects nothing
 			}
+			b.WriteByte(sep)
+			sep = '&'
 			b.WriteString(url.QueryEscape(k))
 			if v != "" {
 				b.WriteByte('=')

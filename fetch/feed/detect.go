@@ -56,3 +56,14 @@ func sniff(b, raw []byte) (kind, string) {
 	}
 	return kindOther, "root element <" + string(m[1]) + "> is not rss, feed or rdf:RDF"
 }
+
+// itemElementRe finds an <item> or <entry> start tag, with any prefix.
+var itemElementRe = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]`)
+
+// hasItemElements reports whether an XML document, decoded to UTF-8, has
+// an element named item or entry. When gofeed reads no item from such a
+// document, its items sit in a namespace the format does not use, and the
+// fetch must fail rather than look like an empty feed.
+func hasItemElements(b []byte) bool {
+	return itemElementRe.Match(b)
+}

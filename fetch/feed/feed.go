@@ -77,6 +77,9 @@ func Parse(body []byte, contentType string, o Options) (*Feed, error) {
 	if gf.FeedType == "json" && !strings.Contains(gf.FeedVersion, "jsonfeed.org/version/") {
 		return nil, fmt.Errorf("%w: looks like JSON, not a JSON Feed", ErrNotFeed)
 	}
+	if kind == kindXML && len(gf.Items) == 0 && hasItemElements(utf) {
+		return nil, fmt.Errorf("%w: %s: the document has <item> or <entry> elements, but none where the format puts them (a wrong namespace?)", ErrMalformed, why)
+	}
 	return newReader(o, gf).feed(gf), nil
 }
 

@@ -131,7 +131,7 @@ func (r *reader) enclosures(gi *gofeed.Item, w original) []data.Enclosure {
 	var out []data.Enclosure
 	seen := map[string]bool{}
 	add := func(e data.Enclosure) {
-		if e.URL == "" || seen[e.URL] {
+		if e.URL == "" || seen[e.URL] || len(out) == maxEnclosures {
 			return
 		}
 		seen[e.URL] = true
@@ -157,14 +157,27 @@ func (r *reader) enclosures(gi *gofeed.Item, w original) []data.Enclosure {
 	return out
 }
 
-// authors joins the names (else e-mail addresses) of persons; fallback is
-// gofeed's single author.
+// Bounds on what one item keeps of lists an upstream controls: a feed of
+// a few megabytes must not turn into an item no reader wants or a
+// quadratic amount of work.
+const (
+	maxAuthors    = 20
+	maxCategories = 100
+	maxEnclosures = 50
+)
+
+// authors joins the names (else e-mail addresses) of persons, each once and
+// at most maxAuthors; fallback is gofeed's single author.
 func authors(ps []*gofeed.Person, fallback *gofeed.Person) string {
 	if len(ps) == 0 && fallback != nil {
 		ps = []*gofeed.Person{fallback}
 	}
 	var names []string
+	seen := map[string]bool{}
 	for _, p := range ps {
+		if len(names) == maxAuthors {
+			break
+		}
 		if p == nil {
 			continue
 		}
@@ -172,30 +185,29 @@ func authors(ps []*gofeed.Person, fallback *gofeed.Person) string {
 		if n == "" {
 			n = strings.TrimSpace(p.Email)
 		}
-		if n != "" && !containsString(names, n) {
+		if n != "" && !seen[n] {
+			seen[n] = true
 			names = append(names, n)
 		}
 	}
 	return strings.Join(names, ", ")
 }
 
+// categories returns the distinct categories in cs as plain text, at most
+// maxCategories.
 func categories(cs []string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, c := range cs {
-		if c = plainText(c); c != "" && !containsString(out, c) {
+		if len(out) == maxCategories {
+			break
+		}
+		if c = plainText(c); c != "" && !seen[c] {
+			seen[c] = true
 			out = append(out, c)
 		}
 	}
 	return out
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // isTextType reports whether an Atom content type is plain text.

@@ -12,8 +12,27 @@ import (
 // plainText turns a title-like field into one line of plain text: tags
 // stripped (script and style text dropped, block elements and <br>
 // separating words), HTML entities decoded and white space, including the
-// ideographic space, collapsed and trimmed.
+// ideographic space, collapsed and trimmed. The result holds no markup:
+// markup that only decoding reveals (an upstream that escaped its HTML
+// twice, the text of a <noscript>) is stripped in turn, so that a reader
+// that takes a title for HTML finds nothing to run.
 func plainText(s string) string {
+	for range maxTextPasses {
+		t := plainTextOnce(s)
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
+}
+
+// maxTextPasses bounds the passes of plainText; each pass decodes one
+// level of escaping, and real titles need at most two.
+const maxTextPasses = 8
+
+// plainTextOnce is one pass of plainText.
+func plainTextOnce(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
