@@ -69,6 +69,9 @@ func (n *notifier) round() {
 	}
 	for _, s := range n.p.heads() {
 		for _, f := range formats {
+			if want := n.p.opts.Subscribed; want != nil && !want(n.p.url(s, f)) {
+				continue
+			}
 			r, err := n.p.get(ctx, s, f)
 			if err != nil || r == nil {
 				continue // logged by the build

@@ -1,13 +1,10 @@
 package publish
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -26,6 +23,10 @@ const (
 	defaultMaxAge = 300 * time.Second
 	// buildTimeout bounds one feed build (store queries and encoding).
 	buildTimeout = 30 * time.Second
+	// gzipLevel is the compression level of the precompressed variant:
+	// level 4 takes half the time of the default level 6 on feeds (about
+	// 9 instead of 19 ms for 700 KB of Chinese Atom) for 4% more bytes.
+	gzipLevel = 4
 	// retryBuild is the least time between two builds of a feed whose last
 	// build failed, so that a failing store is not queried on every request.
 	retryBuild = 10 * time.Second
@@ -60,6 +61,12 @@ type Options struct {
 	// documents are rebuilt in the background, at most once per second.
 	// It is meant for a WebSub hub's Publish.
 	OnPublish func(topic, contentType string, body []byte)
+	// Subscribed, when set, is asked in each OnPublish round whether
+	// topic has anyone to publish to; a head document whose topic it
+	// refuses is not rebuilt for OnPublish. Without it every head document
+	// is rebuilt after each change: with a thousand sources, more CPU and
+	// memory than fetching them.
+	Subscribed func(topic string) bool
 	// Allow, when set, is asked before a request that may build a feed on
 	// demand (one with a query: a filter or a page cursor) is served; false
 	// answers 429. It is the hook for rate limiting.
@@ -349,35 +356,25 @@ func (p *Publisher) render(ctx context.Context, v view) (*rendered, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := p.encode(d, v.format)
+	body, gz, err := p.encode(d, v.format)
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRendered(body, d.updated)
-	if err != nil {
-		return nil, err
-	}
+	r := newRendered(body, gz, d.updated)
 	r.self, r.contentType, r.immutable = p.url(d.spec, v.format), v.format.contentType(), d.complete
 	return r, nil
 }
 
-// newRendered compresses body and computes the entity tags.
-func newRendered(body []byte, modified time.Time) (*rendered, error) {
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz) // a zero header ModTime keeps the bytes deterministic
-	if _, err := zw.Write(body); err != nil {
-		return nil, fmt.Errorf("gzip feed: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("gzip feed: %w", err)
-	}
+// newRendered holds body and its gzip compression and computes the entity
+// tags.
+func newRendered(body, gz []byte, modified time.Time) *rendered {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:16])
 	return &rendered{
 		body:     body,
-		gz:       gz.Bytes(),
+		gz:       gz,
 		etag:     `"` + tag + `"`,
 		gzETag:   `"` + tag + `-gz"`,
 		modified: modified.UTC(),
-	}, nil
+	}
 }

@@ -1,29 +1,71 @@
 package publish
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/govfeed/govfeed/publish/atom"
 )
 
-// encode renders d in format f.
-func (p *Publisher) encode(d *document, f format) ([]byte, error) {
-	var buf bytes.Buffer
-	var err error
+// encode renders d in format f and returns the bytes and their gzip
+// compression. A second goroutine compresses the output as it is written,
+// so that encoding and compressing overlap on a machine with two cores
+// (for a 500-entry feed each takes about 15 to 25 ms).
+func (p *Publisher) encode(d *document, f format) (body, gz []byte, err error) {
+	buf := bytes.NewBuffer(make([]byte, 0, 8<<10+len(d.entries)*4<<10)) // about what an entry takes
+	pr, pw := io.Pipe()
+	zipped := make(chan gzipped, 1)
+	go func() { zipped <- gzipFrom(pr, buf.Cap()/3) }()
+	// Hand the compressor 64 KB at a time: fewer goroutine switches.
+	zbuf := bufio.NewWriterSize(pw, 64<<10)
+	w := io.MultiWriter(buf, zbuf)
 	switch f {
 	case formatRSS:
-		err = p.encodeRSS(&buf, d)
+		err = p.encodeRSS(w, d)
 	case formatJSON:
-		err = p.encodeJSON(&buf, d)
+		err = p.encodeJSON(w, d)
 	default:
-		err = atom.Encode(&buf, p.atomFeed(d))
+		err = atom.Encode(w, p.atomFeed(d))
 	}
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", d.spec.fileName(f), err)
+	if err == nil {
+		err = zbuf.Flush()
 	}
-	return buf.Bytes(), nil
+	_ = pw.CloseWithError(err) // nil: the compressor reads to EOF
+	z := <-zipped
+	switch {
+	case z.err != nil:
+		return nil, nil, fmt.Errorf("gzip %s: %w", d.spec.fileName(f), z.err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("render %s: %w", d.spec.fileName(f), err)
+	}
+	return buf.Bytes(), z.gz, nil
+}
+
+// gzipped is what gzipFrom made.
+type gzipped struct {
+	gz  []byte
+	err error
+}
+
+// gzipFrom compresses what r yields until EOF at gzipLevel, with a zero
+// header ModTime so that the bytes are deterministic. On failure it closes
+// r, so that the writer does not block.
+func gzipFrom(r *io.PipeReader, size int) gzipped {
+	var out bytes.Buffer
+	out.Grow(size)
+	zw, err := gzip.NewWriterLevel(&out, gzipLevel)
+	if err == nil {
+		_, err = io.Copy(zw, r)
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+	}
+	_ = r.CloseWithError(err)
+	return gzipped{gz: out.Bytes(), err: err}
 }
 
 // link is a link of a feed document, in the terms of atom:link.

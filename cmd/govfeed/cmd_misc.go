@@ -49,7 +49,7 @@ OPTIONS
 		if err != nil {
 			return err
 		}
-		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr), web.ClientOptions{})
+		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr), web.ClientOptions{}, false)
 		if err != nil {
 			return err
 		}

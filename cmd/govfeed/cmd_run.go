@@ -100,7 +100,7 @@ func daemon(ctx context.Context, e env, o daemonOptions) error {
 		}
 	}
 	log := newLogger(cfg, e.stderr)
-	a, err := openApp(ctx, cfg, log, o.client)
+	a, err := openApp(ctx, cfg, log, o.client, true)
 	if err != nil {
 		return err
 	}

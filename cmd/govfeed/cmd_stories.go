@@ -49,7 +49,7 @@ OPTIONS
 		if err != nil {
 			return err
 		}
-		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr), webOptions(e))
+		a, err := openApp(ctx, cfg, newLogger(cfg, e.stderr), webOptions(e), false)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/govfeed/govfeed/data"
+	"github.com/govfeed/govfeed/data/cluster"
 )
 
 // Save writes one fetch's result in one transaction: it upserts res.State,
@@ -56,6 +57,11 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 	}
 
 	now := ns(s.now())
+	keys := make([]string, len(res.Items))
+	for i, it := range res.Items {
+		keys[i] = it.Key
+	}
+	work := s.prepare(ctx, src, keys, rows, now)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return data.SaveStats{}, fmt.Errorf("begin: %w", err)
@@ -83,7 +89,7 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		}
 	}()
 	for i, it := range res.Items {
-		if err := sv.save(ctx, it.Key, rows[i]); err != nil {
+		if err := sv.save(ctx, it.Key, rows[i], &work[i]); err != nil {
 			return data.SaveStats{}, fmt.Errorf("item %q: %w", it.Key, err)
 		}
 	}
@@ -106,7 +112,7 @@ type saver struct {
 	stats                     data.SaveStats
 }
 
-func (sv *saver) save(ctx context.Context, key string, r row) error {
+func (sv *saver) save(ctx context.Context, key string, r row, w *work) error {
 	var (
 		id                 int64
 		hash               []byte
@@ -114,12 +120,12 @@ func (sv *saver) save(ctx context.Context, key string, r row) error {
 	)
 	err := sv.find.QueryRowContext(ctx, sv.src, key).Scan(&id, &hash, &updated, &firstSeen)
 	if errors.Is(err, sql.ErrNoRows) {
-		return sv.add(ctx, key, r)
+		return sv.add(ctx, key, r, w)
 	}
 	if err != nil {
 		return fmt.Errorf("look up: %w", err)
 	}
-	h := contentHash(r)
+	h := w.hash
 	forward := r.updated.Valid && r.updated.Int64 > updated
 	if !forward && bytes.Equal(hash, h) {
 		sv.stats.Unchanged++
@@ -139,7 +145,7 @@ func (sv *saver) save(ctx context.Context, key string, r row) error {
 	if _, err := sv.ftsDel.ExecContext(ctx, id); err != nil {
 		return fmt.Errorf("unindex: %w", err)
 	}
-	if _, err := sv.ftsIns.ExecContext(ctx, id, ftsText(r.title, r.summary, r.content)); err != nil {
+	if _, err := sv.ftsIns.ExecContext(ctx, id, w.text(r)); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
 	sv.stats.Updated++
@@ -147,7 +153,7 @@ func (sv *saver) save(ctx context.Context, key string, r row) error {
 }
 
 // add inserts a new key, unless a tombstone blocks it.
-func (sv *saver) add(ctx context.Context, key string, r row) error {
+func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 	res, err := sv.see.ExecContext(ctx, sv.now, sv.src, key)
 	if err != nil {
 		return fmt.Errorf("check tombstone: %w", err)
@@ -167,7 +173,7 @@ func (sv *saver) add(ctx context.Context, key string, r row) error {
 	}
 	res, err = sv.insert.ExecContext(ctx, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
 		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
-		sv.now, sv.now, sortDate(r.published, sv.now), contentHash(r))
+		sv.now, sv.now, sortDate(r.published, sv.now), w.hash)
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
@@ -175,10 +181,10 @@ func (sv *saver) add(ctx context.Context, key string, r row) error {
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
-	if _, err := sv.ftsIns.ExecContext(ctx, id, ftsText(r.title, r.summary, r.content)); err != nil {
+	if _, err := sv.ftsIns.ExecContext(ctx, id, w.text(r)); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	added, err := sv.assign(ctx, id, r)
+	added, err := sv.assign(ctx, id, r, w.sketch)
 	if err != nil {
 		return err
 	}
@@ -187,4 +193,84 @@ func (sv *saver) add(ctx context.Context, key string, r row) error {
 	}
 	sv.stats.New++
 	return nil
+}
+
+// work is the CPU-bound part of storing one item: its content hash, its
+// full-text index text and, for a new item with clustering on, its story
+// sketch. Save computes it before it takes the single writer connection, so
+// that concurrent Saves do it in parallel instead of one after another
+// inside their transactions, and only for items that the store lacks or
+// holds with other content. What was not computed (a lookup failed, or the
+// item changed in between) is computed inside the transaction.
+type work struct {
+	hash   []byte
+	fts    string          // "" until computed
+	sketch *cluster.Sketch // nil when not computed
+}
+
+// text returns the full-text index text of r.
+func (w *work) text(r row) string {
+	if w.fts == "" {
+		w.fts = ftsText(r.title, r.summary, r.content)
+	}
+	return w.fts
+}
+
+// prepare computes the work of rows, keyed by keys, to be saved at now.
+func (s *Store) prepare(ctx context.Context, src string, keys []string, rows []row, now int64) []work {
+	out := make([]work, len(rows))
+	for i := range rows {
+		out[i].hash = contentHash(rows[i])
+	}
+	known, err := s.knownHashes(ctx, src, keys)
+	if err != nil {
+		s.log.Debug("reading stored hashes failed; indexing inside the transaction", "source_id", src, "err", err)
+		return out
+	}
+	for i, r := range rows {
+		h, ok := known[keys[i]]
+		if ok && bytes.Equal(h, out[i].hash) {
+			continue // unchanged: nothing to index
+		}
+		out[i].text(r)
+		if !ok && s.cl.opts.Enabled {
+			sk := sketchOf(src, r, now)
+			out[i].sketch = &sk
+		}
+	}
+	return out
+}
+
+// knownHashes returns the content hashes of the stored items of src among
+// keys, read from a reader connection.
+func (s *Store) knownHashes(ctx context.Context, src string, keys []string) (map[string][]byte, error) {
+	keys = dedupe(keys)
+	out := make(map[string][]byte, len(keys))
+	for start := 0; start < len(keys); start += maxVars {
+		chunk := keys[start:min(start+maxVars, len(keys))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, src)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT key, hash FROM items WHERE source_id = ? AND key IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var (
+				k string
+				h []byte
+			)
+			if err := rows.Scan(&k, &h); err != nil {
+				_ = rows.Close()
+				return nil, err
+			}
+			out[k] = h
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

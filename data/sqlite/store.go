@@ -68,6 +68,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.cl.log = s.log
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("open store: create data directory: %w", err)
 	}
@@ -119,9 +120,6 @@ func (s *Store) open(ctx context.Context) error {
 		if err := fillLinkKeys(ctx, s.w); err != nil {
 			return err
 		}
-	}
-	if err := s.loadSketches(ctx); err != nil {
-		return err
 	}
 	if s.r, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=query_only(1)"); err != nil {
 		return err

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"sync"
 
 	"github.com/govfeed/govfeed/data"
 	"github.com/govfeed/govfeed/data/cluster"
@@ -14,9 +16,9 @@ import (
 // Stories: items that tell the same news are grouped (data/cluster decides
 // which). Each item has a story_id, the id of the first item stored in its
 // story, so a story's identity (and its feed entry id) never changes as
-// reports join. Each new item's sketch is kept in the sketches table; at
-// Open, the sketches within the clustering window are loaded into an
-// in-memory LSH index, so memory is bounded by one window of items, not by
+// reports join. Each new item's sketch is kept in the sketches table; when
+// the first new item is saved, the sketches within the clustering window
+// are loaded into an in-memory LSH index, so memory is bounded by one window of items, not by
 // the store. When the first item of a story is deleted (retention), a
 // trigger hands the story to its smallest remaining member.
 
@@ -91,56 +93,87 @@ func fillLinkKeys(ctx context.Context, db *sql.DB) error {
 type clusterer struct {
 	opts  cluster.Options
 	index *cluster.Index
+	log   *slog.Logger
+
+	// loaded says whether index holds the stored sketches. They are read
+	// when the first new item is clustered, not at Open, so that a run
+	// that stores nothing new (every upstream answered 304) neither waits
+	// for them nor holds them in memory.
+	mu     sync.Mutex
+	loaded bool
 }
 
-// loadSketches fills the index with the sketches published within the
-// clustering window before the newest one.
-func (s *Store) loadSketches(ctx context.Context) error {
-	if !s.cl.opts.Enabled {
+// sketchOf sketches the row of a new item of source src stored at now; its
+// ItemID is left 0.
+func sketchOf(src string, r row, now int64) cluster.Sketch {
+	return cluster.NewSketch(cluster.Doc{
+		SourceID: src, Lang: r.lang, Title: r.title,
+		Body: htmlText(r.content + " " + r.summary), Link: r.link, Published: fromNS(sortDate(r.published, now)),
+	})
+}
+
+// load fills the index, once, with the sketches published within the
+// clustering window before the newest one, read through q (the Save
+// transaction: the store has one writer connection).
+func (cl *clusterer) load(ctx context.Context, q querier) error {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if cl.loaded || !cl.opts.Enabled {
 		return nil
 	}
 	var newest sql.NullInt64
-	if err := s.w.QueryRowContext(ctx, `SELECT max(published) FROM sketches`).Scan(&newest); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT max(published) FROM sketches`).Scan(&newest); err != nil {
 		return fmt.Errorf("load sketches: %w", err)
 	}
-	if !newest.Valid {
-		return nil
-	}
-	rows, err := s.w.QueryContext(ctx, `SELECT item_id, sketch FROM sketches WHERE published >= ? ORDER BY published`,
-		newest.Int64-int64(s.cl.opts.Window))
-	if err != nil {
-		return fmt.Errorf("load sketches: %w", err)
-	}
-	defer func() { _ = rows.Close() }()
-	for rows.Next() {
-		var (
-			id  int64
-			raw []byte
-			sk  cluster.Sketch
-		)
-		if err := rows.Scan(&id, &raw); err != nil {
+	if newest.Valid {
+		rows, err := q.QueryContext(ctx, `SELECT item_id, sketch FROM sketches WHERE published >= ? ORDER BY published`,
+			newest.Int64-int64(cl.opts.Window))
+		if err != nil {
 			return fmt.Errorf("load sketches: %w", err)
 		}
-		if err := sk.UnmarshalBinary(raw); err != nil {
-			s.log.Warn("unreadable sketch skipped", "item_id", id, "err", err)
-			continue
+		defer func() { _ = rows.Close() }()
+		for rows.Next() {
+			var (
+				id  int64
+				raw []byte
+				sk  cluster.Sketch
+			)
+			if err := rows.Scan(&id, &raw); err != nil {
+				return fmt.Errorf("load sketches: %w", err)
+			}
+			if err := sk.UnmarshalBinary(raw); err != nil {
+				cl.log.Warn("unreadable sketch skipped", "item_id", id, "err", err)
+				continue
+			}
+			cl.index.Add(id, sk)
 		}
-		s.cl.index.Add(id, sk)
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("load sketches: %w", err)
+		}
 	}
-	return rows.Err()
+	cl.loaded = true
+	return nil
+}
+
+// querier is what load reads through: a *sql.Tx or a *sql.DB.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // assign puts the just-inserted item id into a story: the best match in
 // the index, else a story of its own. It records the sketch and returns
 // the id added to the index (to be removed again if the transaction fails).
-func (sv *saver) assign(ctx context.Context, id int64, r row) (added bool, err error) {
+func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketch) (added bool, err error) {
 	linkKey := data.LinkKey(r.link)
 	// The same article already stored by another source: one story, whether
 	// or not clustering is on (an exact duplicate is not a judgement call).
 	if linkKey != "" {
 		var story int64
-		err := sv.tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE link_key = ? AND id != ? AND story_id IS NOT NULL
-			ORDER BY id LIMIT 1`, linkKey, id).Scan(&story)
+		// "link_key != ''" lets SQLite use the partial index items_link_key;
+		// without it every insert scanned the whole table.
+		err := sv.tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE link_key = ? AND link_key != '' AND id != ?
+			AND story_id IS NOT NULL ORDER BY id LIMIT 1`, linkKey, id).Scan(&story)
 		switch {
 		case err == nil:
 			_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = 1, story_reason = 'link', link_key = ? WHERE id = ?`,
@@ -155,11 +188,17 @@ func (sv *saver) assign(ctx context.Context, id int64, r row) (added bool, err e
 		_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = id, link_key = ? WHERE id = ?`, linkKey, id)
 		return false, err
 	}
+	if err := cl.load(ctx, sv.tx); err != nil {
+		return false, err
+	}
 	pub := sortDate(r.published, sv.now)
-	sk := cluster.NewSketch(cluster.Doc{
-		ItemID: id, SourceID: sv.src, Lang: r.lang, Title: r.title,
-		Body: htmlText(r.content + " " + r.summary), Link: r.link, Published: fromNS(pub),
-	})
+	var sk cluster.Sketch
+	if pre != nil {
+		sk = *pre
+	} else {
+		sk = sketchOf(sv.src, r, sv.now)
+	}
+	sk.ItemID = id
 	story, score, reason := id, 1.0, "first"
 	if m, ok := cl.index.Best(sk); ok {
 		var head sql.NullInt64
