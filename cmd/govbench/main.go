@@ -9,8 +9,8 @@
 //
 // Usage:
 //
-//	go run ./cmd/govbench [flags]           everything (about 10 minutes on 2 cores)
-//	go run ./cmd/govbench -quick            a smaller run (about 2 minutes)
+//	go run ./cmd/govbench [flags]           everything (about 6 minutes on 2 cores)
+//	go run ./cmd/govbench -quick            a smoke run (about a minute)
 //	go run ./cmd/govbench upstream [flags]  only the synthetic upstream, for manual runs
 //	go run ./cmd/govbench baseline [flags]  the library-limit program (run by govbench itself)
 //	go run ./cmd/govbench profile [flags]   an in-process ingest with CPU and heap profiles
@@ -18,6 +18,7 @@
 //
 // It needs wrk and nginx for the serving comparison (apt-get install -y wrk
 // nginx-light); -serve=false skips it. All traffic stays on loopback.
+// BENCHMARKS.md describes the workload, every flag and the results.
 package main
 
 import (

@@ -236,8 +236,7 @@ func (u *upstream) items() (feeds, sites int) {
 	return feeds, sites
 }
 
-// feedURLs are the URLs of the feeds, then of the sites' list pages, in
-// source order.
+// feedURLs are the URLs of the feeds, in source order.
 func (u *upstream) feedURLs() []string {
 	u.mu.RLock()
 	defer u.mu.RUnlock()
@@ -248,6 +247,7 @@ func (u *upstream) feedURLs() []string {
 	return out
 }
 
+// siteURLs are the URLs of the sites' list pages, in source order.
 func (u *upstream) siteURLs() []string {
 	out := make([]string, len(u.sites))
 	for i := range u.sites {
