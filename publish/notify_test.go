@@ -150,3 +150,27 @@ func TestHasTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestOnPublishOnlySubscribedTopics: with Subscribed set, a round builds and
+// publishes only the feeds somebody subscribed to.
+func TestOnPublishOnlySubscribedTopics(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pb := &published{bodies: map[string][]byte{}, types: map[string]string{}}
+		want := base + "/sources/cq.atom"
+		p, st, clk := newTest(t, Options{OnPublish: pb.record, Subscribed: func(topic string) bool { return topic == want }})
+		defer p.Close()
+		time.Sleep(publishDelay)
+		synctest.Wait()
+		if diff := cmp.Diff([]string{want}, pb.take()); diff != "" {
+			t.Fatalf("first round (-want +got):\n%s", diff)
+		}
+		clk.add(time.Minute)
+		st.add(clk.Now(), data.Item{SourceID: "gd", Key: "g:gd-new", Title: "新", Link: "https://www.gd.gov.cn/new.html", Published: clk.Now()})
+		p.Invalidate()
+		time.Sleep(2 * publishDelay)
+		synctest.Wait()
+		if got := pb.take(); len(got) != 0 {
+			t.Errorf("a change to an unsubscribed source published %v", got)
+		}
+	})
+}
