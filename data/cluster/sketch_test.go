@@ -128,22 +128,3 @@ func TestOptionsDefaults(t *testing.T) {
 		t.Errorf("Rows 100 clamped to %dx%d, want 1x%d", got.Bands, got.Rows, SketchSize)
 	}
 }
-
-func TestPrimary(t *testing.T) {
-	ms := []Member{
-		{ItemID: 3, Published: day.Add(time.Hour)},
-		{ItemID: 9, Published: time.Time{}},
-		{ItemID: 5, Published: day},
-		{ItemID: 4, Published: day},
-	}
-	p, ok := Primary(ms)
-	if !ok || p.ItemID != 4 {
-		t.Errorf("Primary = %+v, %v; want item 4 (earliest, then smaller id)", p, ok)
-	}
-	if p, _ := Primary([]Member{{ItemID: 9}, {ItemID: 2, Published: day}}); p.ItemID != 2 {
-		t.Errorf("Primary = %d, want 2: a zero time comes last", p.ItemID)
-	}
-	if _, ok := Primary(nil); ok {
-		t.Error("Primary(nil) reported a member")
-	}
-}
