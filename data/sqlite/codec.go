@@ -48,15 +48,10 @@ func fromNullNS(n sql.NullInt64) time.Time {
 	return fromNS(n.Int64)
 }
 
-// sortDate is an item's position in newest-first order: Published when set
-// and not later than firstSeen+1h, else firstSeen, so a future-dated
-// upstream item does not stick to the top. Both are Unix nanoseconds.
+// sortDate is the sort_date column: data.Item.SortDate, the one ordering
+// rule, on the columns' Unix nanoseconds.
 func sortDate(published sql.NullInt64, firstSeen int64) int64 {
-	const slack = int64(time.Hour)
-	if published.Valid && (firstSeen > math.MaxInt64-slack || published.Int64 <= firstSeen+slack) {
-		return published.Int64
-	}
-	return firstSeen
+	return ns(data.Item{Published: fromNullNS(published), FirstSeen: fromNS(firstSeen)}.SortDate())
 }
 
 // enclosure is the JSON form of data.Enclosure in the enclosures column.
