@@ -142,12 +142,34 @@ func (s *Scheduler) job(src data.Source) func() {
 		if s.base.Err() != nil {
 			return
 		}
-		rep := s.runner.Run(s.base, src, false)
-		if s.opts.OnReport != nil {
-			s.opts.OnReport(rep)
+		for attempt := 0; ; attempt++ {
+			rep := s.runner.Run(s.base, src, false)
+			if s.opts.OnReport != nil {
+				s.opts.OnReport(rep)
+			}
+			// A source that never got a turn at its busy host was not
+			// fetched at all: try again soon rather than a whole schedule
+			// period later (a few times, with growing waits).
+			if !errors.Is(rep.Err, errHostBusy) || attempt >= hostBusyRetries {
+				return
+			}
+			t := time.NewTimer(hostBusyWait << attempt)
+			select {
+			case <-t.C:
+			case <-s.base.Done():
+				t.Stop()
+				return
+			}
 		}
 	}
 }
+
+// A scheduled fetch that found its host busy until its deadline is retried
+// hostBusyRetries times, after hostBusyWait, then twice that, and so on.
+const (
+	hostBusyRetries = 3
+	hostBusyWait    = 2 * time.Second
+)
 
 // launch runs job now, outside the cron ticks. The caller holds s.mu, so
 // the WaitGroup is never added to after Stop began waiting.

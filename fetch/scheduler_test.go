@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -252,5 +253,55 @@ func TestSchedulerStopGraceExpires(t *testing.T) {
 	}
 	if st := rig.state(t, "stuck"); st.Failures != 0 || !st.LastAttempt.IsZero() {
 		t.Errorf("state after a canceled fetch: failures %d, last attempt %v; want untouched", st.Failures, st.LastAttempt)
+	}
+}
+
+// TestSchedulerRetriesHostBusy: a scheduled fetch that never got a turn at
+// its host (another source held it until the deadline) is retried soon,
+// not a whole schedule period later.
+func TestSchedulerRetriesHostBusy(t *testing.T) {
+	rig := newTestRig(t, Options{PerHost: 1})
+	var up *upstream
+	up = newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hang.xml" {
+			up.block(r)
+			return
+		}
+		serveRSS("", newsItems(2)...)(w, r)
+	})
+	log := newReportLog()
+	s := newTestScheduler(t, rig, log)
+	hang := feedSource(t, "hang", up.URL+"/hang.xml")
+	hang.Timeout = 1500 * time.Millisecond
+	b := feedSource(t, "b", up.URL+"/b.xml")
+	b.Timeout = 300 * time.Millisecond
+	if err := s.Set(context.Background(), []data.Source{hang}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(waitLimit)
+	for up.hits("/hang.xml") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the hanging source was never fetched")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.Set(context.Background(), []data.Source{hang, b}); err != nil {
+		t.Fatal(err)
+	}
+	var busy, fetched bool
+	for !fetched {
+		r := receive(t, "a report", log.ch)
+		switch {
+		case r.SourceID == "b" && errors.Is(r.Err, errHostBusy):
+			busy = true
+		case r.SourceID == "b" && r.Outcome == OutcomeNew:
+			fetched = true
+		}
+	}
+	if !busy {
+		t.Error("b was fetched at once; the test did not make its host busy")
+	}
+	if n := len(rig.items(t, "b")); n != 2 {
+		t.Errorf("b has %d items after its retry, want 2", n)
 	}
 }
