@@ -90,11 +90,14 @@ func (d *runningDaemon) waitFeed(t *testing.T, want int) *gofeed.Feed {
 			return f
 		}
 		if time.Now().After(deadline) {
-			n := -1
+			n, links := -1, []string(nil)
 			if f != nil {
 				n = len(f.Items)
+				for _, it := range f.Items {
+					links = append(links, it.Link)
+				}
 			}
-			t.Fatalf("feed has %d entries after 30s, want %d (err %v)\nlogs:\n%s", n, want, err, d.logs)
+			t.Fatalf("feed has %d entries after 30s, want %d (err %v): %v\nlogs:\n%s", n, want, err, links, d.logs)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -234,8 +237,8 @@ func checkFeed(t *testing.T, f *gofeed.Feed) {
 		"https://english.cq.gov.cn/a/202606/t20260616_1.html":         "Chongqing opens new port",
 		"https://www.gd.gov.cn/gdywdt/bmdt/content/post_4906500.html": "广东部门动态",
 		"http://www.zj.gov.cn/art/2026/10/1/art_1554467_1.html":       "省政府常务会议召开",
-		"https://g.gov.cn/a.html":                                     "Shared GUID A",
-		"https://g.gov.cn/b.html":                                     "Shared GUID B",
+		"https://g.gov.cn/a.html":                                     "Provincial budget report released",
+		"https://g.gov.cn/b.html":                                     "Flood prevention drill held in Yibin",
 	}
 	for link, title := range want {
 		it := byLink[link]

@@ -204,10 +204,11 @@ const changingFeed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><
 </channel></rss>`
 
 // guidFeed: two items share a GUID (so both fall back to their links), one
-// has none, and one appears twice in the same fetch.
+// has none, and one appears twice in the same fetch. The texts differ, so
+// story clustering keeps the two shared-GUID items apart.
 const guidFeed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>GUIDs</title><link>https://g.gov.cn/</link><description>d</description>
-<item><title>Shared GUID A</title><link>https://g.gov.cn/a.html</link><guid>same</guid><pubDate>Mon, 15 Jun 2026 01:00:00 GMT</pubDate></item>
-<item><title>Shared GUID B</title><link>https://g.gov.cn/b.html</link><guid>same</guid><pubDate>Mon, 15 Jun 2026 02:00:00 GMT</pubDate></item>
+<item><title>Provincial budget report released</title><link>https://g.gov.cn/a.html</link><guid>same</guid><pubDate>Mon, 15 Jun 2026 01:00:00 GMT</pubDate></item>
+<item><title>Flood prevention drill held in Yibin</title><link>https://g.gov.cn/b.html</link><guid>same</guid><pubDate>Mon, 15 Jun 2026 02:00:00 GMT</pubDate></item>
 <item><title>No GUID</title><link>https://g.gov.cn/c.html?utm_source=rss</link><pubDate>Mon, 15 Jun 2026 03:00:00 GMT</pubDate></item>
 <item><title>No GUID</title><link>https://g.gov.cn/c.html</link><pubDate>Mon, 15 Jun 2026 03:00:00 GMT</pubDate></item>
 </channel></rss>`
