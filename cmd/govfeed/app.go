@@ -108,6 +108,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{
 		Logger:  log.With("component", "store"),
 		Cluster: clusterOptions(cfg.Stories),
+		// The daemon indexes for search in the background; a one-shot
+		// command leaves the queue to it (searches find queued items).
+		BackgroundIndex: daemon,
 	})
 	if err != nil {
 		return nil, err // names the data directory already

@@ -1,9 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -114,87 +111,69 @@ func bigrams(run []rune) string {
 	return b.String()
 }
 
-// ftsQuery turns a user's search words into an FTS5 MATCH expression: every
-// word must match (AND); a CJK word matches as the phrase of its bigrams, a
-// lone CJK character as a prefix, other words as quoted tokens (so FTS5
-// operators and punctuation in user input are never interpreted). It
-// returns "" when the input has no searchable word.
-func ftsQuery(q string) string {
-	var terms []string
+// A term is one searchable run of a query word: a CJK run or another run
+// of letters and digits.
+type term struct {
+	text string
+	cjk  bool
+}
+
+// searchTerms splits a user's search words into terms: words are runs of
+// letters and digits (FTS5 operators and punctuation in user input are
+// never interpreted), and a word mixing scripts is split where the script
+// changes. Every term must match (AND).
+func searchTerms(q string) []term {
+	var terms []term
 	for _, word := range strings.FieldsFunc(q, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || isCJK(r))
 	}) {
-		terms = append(terms, wordTerms(word)...)
-	}
-	return strings.Join(terms, " AND ")
-}
-
-// wordTerms splits one word into CJK runs and other runs, each a term.
-func wordTerms(word string) []string {
-	var terms []string
-	var cur []rune
-	cjk := false
-	emit := func() {
-		if len(cur) == 0 {
-			return
+		var cur []rune
+		cjk := false
+		for _, r := range word {
+			if c := isCJK(r); c != cjk && len(cur) > 0 {
+				terms = append(terms, term{string(cur), cjk})
+				cur = cur[:0]
+			}
+			cjk = isCJK(r)
+			cur = append(cur, r)
 		}
-		switch {
-		case cjk && len(cur) == 1:
-			terms = append(terms, `"`+string(cur)+`"*`)
-		case cjk:
-			terms = append(terms, `"`+strings.TrimSpace(bigrams(cur))+`"`)
-		default:
-			terms = append(terms, `"`+strings.ToLower(string(cur))+`"`)
+		if len(cur) > 0 {
+			terms = append(terms, term{string(cur), cjk})
 		}
-		cur = cur[:0]
 	}
-	for _, r := range word {
-		if c := isCJK(r); c != cjk && len(cur) > 0 {
-			emit()
-		}
-		cjk = isCJK(r)
-		cur = append(cur, r)
-	}
-	emit()
 	return terms
 }
 
-// indexAll indexes every stored item, for a database that predates the
-// full-text index (schema version 1).
-func indexAll(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("index items: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	rows, err := tx.QueryContext(ctx, `SELECT id, title, summary, content FROM items`)
-	if err != nil {
-		return fmt.Errorf("index items: %w", err)
-	}
-	type doc struct {
-		id                      int64
-		title, summary, content string
-	}
-	var docs []doc
-	for rows.Next() {
-		var d doc
-		if err := rows.Scan(&d.id, &d.title, &d.summary, &d.content); err != nil {
-			_ = rows.Close()
-			return fmt.Errorf("index items: %w", err)
-		}
-		docs = append(docs, d)
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("index items: %w", err)
-	}
-	for _, d := range docs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO items_fts (rowid, body) VALUES (?, ?)`,
-			d.id, ftsText(d.title, d.summary, d.content)); err != nil {
-			return fmt.Errorf("index item %d: %w", d.id, err)
+// ftsQuery turns terms into an FTS5 MATCH expression: a CJK term matches
+// as the phrase of its bigrams, a lone CJK character as a prefix, other
+// terms as quoted tokens. It returns "" when there is no term.
+func ftsQuery(terms []term) string {
+	parts := make([]string, 0, len(terms))
+	for _, t := range terms {
+		run := []rune(t.text)
+		switch {
+		case t.cjk && len(run) == 1:
+			parts = append(parts, `"`+t.text+`"*`)
+		case t.cjk:
+			parts = append(parts, `"`+strings.TrimSpace(bigrams(run))+`"`)
+		default:
+			parts = append(parts, `"`+strings.ToLower(t.text)+`"`)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("index items: %w", err)
+	return strings.Join(parts, " AND ")
+}
+
+// queuedMatch is the SQL condition, and its arguments, that an item still
+// queued for indexing (see ftsqueue.go) must meet: every term occurs in its
+// title, summary or content, ASCII letters in any case. It approximates
+// the index, for the seconds an item waits: an English term also matches
+// inside a longer word, and a CJK term split by a tag is not found.
+func queuedMatch(terms []term) (string, []any) {
+	conds := make([]string, 0, len(terms))
+	args := make([]any, 0, len(terms))
+	for _, t := range terms {
+		conds = append(conds, `instr(lower(title || ' ' || summary || ' ' || content), ?) > 0`)
+		args = append(args, strings.ToLower(t.text))
 	}
-	return nil
+	return strings.Join(conds, " AND "), args
 }

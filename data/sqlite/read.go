@@ -61,12 +61,17 @@ func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.It
 			}
 		}
 		if q.Text != "" {
-			match := ftsQuery(q.Text)
-			if match == "" {
+			terms := searchTerms(q.Text)
+			if len(terms) == 0 {
 				return nil, nil // nothing searchable: no word, only punctuation
 			}
-			where = append(where, `id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)`)
-			args = append(args, match)
+			// Indexed items through the index, queued ones by their text
+			// (see ftsqueue.go).
+			queued, queuedArgs := queuedMatch(terms)
+			where = append(where, `(id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)
+				AND id NOT IN (SELECT item_id FROM fts_queue WHERE reindex = 1)
+				OR id IN (SELECT item_id FROM fts_queue) AND `+queued+`)`)
+			args = append(append(args, ftsQuery(terms)), queuedArgs...)
 		}
 		if !q.Since.IsZero() {
 			where = append(where, `sort_date >= ?`)

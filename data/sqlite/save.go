@@ -72,12 +72,16 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 	}
 	sv := saver{
 		src: src, now: now, tx: tx, cl: s.cl,
-		find:   tx.StmtContext(ctx, s.stmt.findItem),
-		insert: tx.StmtContext(ctx, s.stmt.insertItem),
-		update: tx.StmtContext(ctx, s.stmt.updateItem),
-		see:    tx.StmtContext(ctx, s.stmt.seeTomb),
-		ftsIns: tx.StmtContext(ctx, s.stmt.ftsInsert),
-		ftsDel: tx.StmtContext(ctx, s.stmt.ftsDelete),
+		find:         tx.StmtContext(ctx, s.stmt.findItem),
+		insert:       tx.StmtContext(ctx, s.stmt.insertItem),
+		update:       tx.StmtContext(ctx, s.stmt.updateItem),
+		see:          tx.StmtContext(ctx, s.stmt.seeTomb),
+		queueNew:     tx.StmtContext(ctx, s.stmt.queueNew),
+		queueChanged: tx.StmtContext(ctx, s.stmt.queueChanged),
+		sameLink:     tx.StmtContext(ctx, s.stmt.sameLink),
+		storyOf:      tx.StmtContext(ctx, s.stmt.storyOf),
+		setStory:     tx.StmtContext(ctx, s.stmt.setStory),
+		addSketch:    tx.StmtContext(ctx, s.stmt.addSketch),
 	}
 	committed := false
 	defer func() {
@@ -97,6 +101,9 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		return data.SaveStats{}, fmt.Errorf("commit: %w", err)
 	}
 	committed = true
+	if sv.stats.New+sv.stats.Updated > 0 {
+		s.notifyIndexer()
+	}
 	return sv.stats, nil
 }
 
@@ -105,7 +112,9 @@ type saver struct {
 	src                       string
 	now                       int64
 	find, insert, update, see *sql.Stmt
-	ftsIns, ftsDel            *sql.Stmt
+	queueNew, queueChanged    *sql.Stmt // of the search index queue
+	sameLink, storyOf         *sql.Stmt // of story assignment
+	setStory, addSketch       *sql.Stmt
 	tx                        *sql.Tx
 	cl                        *clusterer
 	indexed                   []int64 // item ids added to the story index
@@ -142,11 +151,8 @@ func (sv *saver) save(ctx context.Context, key string, r row, w *work) error {
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
-	if _, err := sv.ftsDel.ExecContext(ctx, id); err != nil {
-		return fmt.Errorf("unindex: %w", err)
-	}
-	if _, err := sv.ftsIns.ExecContext(ctx, id, w.text(r)); err != nil {
-		return fmt.Errorf("index: %w", err)
+	if _, err := sv.queueChanged.ExecContext(ctx, id); err != nil {
+		return fmt.Errorf("queue for indexing: %w", err)
 	}
 	sv.stats.Updated++
 	return nil
@@ -173,7 +179,7 @@ func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 	}
 	res, err = sv.insert.ExecContext(ctx, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
 		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
-		sv.now, sv.now, sortDate(r.published, sv.now), w.hash)
+		sv.now, sv.now, sortDate(r.published, sv.now), w.hash, data.LinkKey(r.link))
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
@@ -181,8 +187,8 @@ func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
-	if _, err := sv.ftsIns.ExecContext(ctx, id, w.text(r)); err != nil {
-		return fmt.Errorf("index: %w", err)
+	if _, err := sv.queueNew.ExecContext(ctx, id); err != nil {
+		return fmt.Errorf("queue for indexing: %w", err)
 	}
 	added, err := sv.assign(ctx, id, r, w.sketch)
 	if err != nil {
@@ -195,25 +201,15 @@ func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 	return nil
 }
 
-// work is the CPU-bound part of storing one item: its content hash, its
-// full-text index text and, for a new item with clustering on, its story
-// sketch. Save computes it before it takes the single writer connection, so
+// work is the CPU-bound part of storing one item: its content hash and,
+// for a new item with clustering on, its story sketch. Save computes it before it takes the single writer connection, so
 // that concurrent Saves do it in parallel instead of one after another
 // inside their transactions, and only for items that the store lacks or
 // holds with other content. What was not computed (a lookup failed, or the
 // item changed in between) is computed inside the transaction.
 type work struct {
 	hash   []byte
-	fts    string          // "" until computed
 	sketch *cluster.Sketch // nil when not computed
-}
-
-// text returns the full-text index text of r.
-func (w *work) text(r row) string {
-	if w.fts == "" {
-		w.fts = ftsText(r.title, r.summary, r.content)
-	}
-	return w.fts
 }
 
 // prepare computes the work of rows, keyed by keys, to be saved at now.
@@ -228,12 +224,7 @@ func (s *Store) prepare(ctx context.Context, src string, keys []string, rows []r
 		return out
 	}
 	for i, r := range rows {
-		h, ok := known[keys[i]]
-		if ok && bytes.Equal(h, out[i].hash) {
-			continue // unchanged: nothing to index
-		}
-		out[i].text(r)
-		if !ok && s.cl.opts.Enabled {
+		if _, ok := known[keys[i]]; !ok && s.cl.opts.Enabled {
 			sk := sketchOf(src, r, now)
 			out[i].sketch = &sk
 		}

@@ -65,7 +65,7 @@ CREATE INDEX tombstones_deleted_at ON tombstones (deleted_at);
 `,
 	// 2: full-text search (see fts.go); deletes reach the index by trigger,
 	// inserts and updates from Go, which segments the text. Items stored
-	// before this migration are indexed by Open (indexMissing).
+	// before this migration are queued for indexing by Open.
 	ftsSchema + `
 CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
 	DELETE FROM items_fts WHERE rowid = old.id;
@@ -77,6 +77,8 @@ END;
 	WebSubSchema,
 	// 5: link keys (see story.go); filled for older items by Open.
 	linkSchema,
+	// 6: the queue of items to index for search (see ftsqueue.go).
+	ftsQueueSchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.

@@ -24,13 +24,17 @@ const (
 // statements are the hot queries, prepared once at Open.
 type statements struct {
 	// On the writer.
-	upsertState *sql.Stmt
-	findItem    *sql.Stmt
-	insertItem  *sql.Stmt
-	updateItem  *sql.Stmt
-	seeTomb     *sql.Stmt
-	ftsInsert   *sql.Stmt
-	ftsDelete   *sql.Stmt
+	upsertState  *sql.Stmt
+	findItem     *sql.Stmt
+	insertItem   *sql.Stmt
+	updateItem   *sql.Stmt
+	seeTomb      *sql.Stmt
+	queueNew     *sql.Stmt
+	queueChanged *sql.Stmt
+	sameLink     *sql.Stmt // the story of another item with the same link key
+	storyOf      *sql.Stmt
+	setStory     *sql.Stmt
+	addSketch    *sql.Stmt
 	// On the readers.
 	state        *sql.Stmt
 	recent       *sql.Stmt
@@ -54,15 +58,22 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			broken = excluded.broken`},
 		{&st.findItem, w, `SELECT id, hash, updated, first_seen FROM items WHERE source_id = ? AND key = ?`},
 		{&st.insertItem, w, `INSERT INTO items (source_id, key, guid, title, link, summary, content, author,
-			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash, link_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.updateItem, w, `UPDATE items SET guid = ?, title = ?, link = ?, summary = ?, content = ?,
 			author = ?, categories = ?, enclosures = ?, lang = ?, published = ?, updated = ?,
 			modified = ?, sort_date = ?, hash = ?
 		WHERE id = ?`},
 		{&st.seeTomb, w, `UPDATE tombstones SET last_seen = ? WHERE source_id = ? AND key = ?`},
-		{&st.ftsInsert, w, `INSERT INTO items_fts (rowid, body) VALUES (?, ?)`},
-		{&st.ftsDelete, w, `DELETE FROM items_fts WHERE rowid = ?`},
+		{&st.queueNew, w, queueNewSQL},
+		{&st.queueChanged, w, queueChangedSQL},
+		// "link_key != ''" lets SQLite use the partial index items_link_key;
+		// without it every insert scanned the whole table.
+		{&st.sameLink, w, `SELECT story_id FROM items WHERE link_key = ? AND link_key != '' AND id != ?
+			AND story_id IS NOT NULL ORDER BY id LIMIT 1`},
+		{&st.storyOf, w, `SELECT story_id FROM items WHERE id = ?`},
+		{&st.setStory, w, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ? WHERE id = ?`},
+		{&st.addSketch, w, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`},
 		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},
@@ -80,7 +91,7 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 func (st *statements) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
-		st.seeTomb, st.ftsInsert, st.ftsDelete, st.state, st.recent, st.recentSource} {
+		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.setStory, st.addSketch, st.state, st.recent, st.recentSource} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

@@ -39,6 +39,11 @@ type Options struct {
 	// Cluster configures story clustering of new items; the zero value
 	// turns it off (every item is a story of its own).
 	Cluster cluster.Options
+	// BackgroundIndex makes the store index saved items for search by
+	// itself, a few seconds after each Save (see ftsqueue.go). Without it
+	// they wait in a queue for IndexQueued, and searches find them by
+	// substring meanwhile.
+	BackgroundIndex bool
 }
 
 // Store is govfeed's on-disk state. It is safe for concurrent use.
@@ -51,6 +56,7 @@ type Store struct {
 	log  *slog.Logger
 	stmt statements
 	cl   *clusterer
+	ix   *indexer // the background indexer, nil without Options.BackgroundIndex
 
 	closeOnce sync.Once
 	closeErr  error
@@ -85,6 +91,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("open store %s: %w", s.path, err)
 	}
+	if opts.BackgroundIndex {
+		s.startIndexer()
+	}
 	return s, nil
 }
 
@@ -112,8 +121,8 @@ func (s *Store) open(ctx context.Context) error {
 		s.log.Info("store schema migrated", "path", s.path, "from", from, "to", to)
 	}
 	if from == 1 {
-		if err := indexAll(ctx, s.w); err != nil {
-			return err
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO fts_queue (item_id, reindex) SELECT id, 0 FROM items`); err != nil {
+			return fmt.Errorf("queue items for indexing: %w", err)
 		}
 	}
 	if from >= 1 && from < 5 {
@@ -137,6 +146,7 @@ func (s *Store) open(ctx context.Context) error {
 // call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopIndexer()
 		var errs []error
 		errs = append(errs, s.stmt.close())
 		if s.r != nil {

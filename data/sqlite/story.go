@@ -165,28 +165,21 @@ type querier interface {
 // the index, else a story of its own. It records the sketch and returns
 // the id added to the index (to be removed again if the transaction fails).
 func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketch) (added bool, err error) {
-	linkKey := data.LinkKey(r.link)
 	// The same article already stored by another source: one story, whether
 	// or not clustering is on (an exact duplicate is not a judgement call).
-	if linkKey != "" {
+	if linkKey := data.LinkKey(r.link); linkKey != "" {
 		var story int64
-		// "link_key != ''" lets SQLite use the partial index items_link_key;
-		// without it every insert scanned the whole table.
-		err := sv.tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE link_key = ? AND link_key != '' AND id != ?
-			AND story_id IS NOT NULL ORDER BY id LIMIT 1`, linkKey, id).Scan(&story)
+		err := sv.sameLink.QueryRowContext(ctx, linkKey, id).Scan(&story)
 		switch {
 		case err == nil:
-			_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = 1, story_reason = 'link', link_key = ? WHERE id = ?`,
-				story, linkKey, id)
-			return false, err
+			return false, sv.join(ctx, id, story, 1, "link")
 		case !errors.Is(err, sql.ErrNoRows):
 			return false, fmt.Errorf("find same link: %w", err)
 		}
 	}
 	cl := sv.cl
 	if cl == nil || !cl.opts.Enabled {
-		_, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = id, link_key = ? WHERE id = ?`, linkKey, id)
-		return false, err
+		return false, sv.join(ctx, id, id, 1, "first")
 	}
 	if err := cl.load(ctx, sv.tx); err != nil {
 		return false, err
@@ -202,7 +195,7 @@ func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketc
 	story, score, reason := id, 1.0, "first"
 	if m, ok := cl.index.Best(sk); ok {
 		var head sql.NullInt64
-		err := sv.tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE id = ?`, m.ItemID).Scan(&head)
+		err := sv.storyOf.QueryRowContext(ctx, m.ItemID).Scan(&head)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || (err == nil && !head.Valid):
 			// The match was deleted since: start a story of our own.
@@ -212,20 +205,26 @@ func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketc
 			story, score, reason = head.Int64, m.Score, m.Reason
 		}
 	}
-	if _, err := sv.tx.ExecContext(ctx, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ?, link_key = ? WHERE id = ?`,
-		story, score, reason, linkKey, id); err != nil {
-		return false, fmt.Errorf("join story: %w", err)
+	if err := sv.join(ctx, id, story, score, reason); err != nil {
+		return false, err
 	}
 	raw, err := sk.MarshalBinary()
 	if err != nil {
 		return false, fmt.Errorf("encode sketch: %w", err)
 	}
-	if _, err := sv.tx.ExecContext(ctx, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`,
-		id, pub, raw); err != nil {
+	if _, err := sv.addSketch.ExecContext(ctx, id, pub, raw); err != nil {
 		return false, fmt.Errorf("store sketch: %w", err)
 	}
 	cl.index.Add(id, sk)
 	return true, nil
+}
+
+// join puts item id into story.
+func (sv *saver) join(ctx context.Context, id, story int64, score float64, reason string) error {
+	if _, err := sv.setStory.ExecContext(ctx, story, score, reason, id); err != nil {
+		return fmt.Errorf("join story: %w", err)
+	}
+	return nil
 }
 
 // RecentStories returns the newest stories, one per story, ordered by the
