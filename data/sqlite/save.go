@@ -62,45 +62,41 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		keys[i] = it.Key
 	}
 	work := s.prepare(ctx, src, keys, rows, now)
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return data.SaveStats{}, fmt.Errorf("begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if err := s.saveState(ctx, tx, res.State); err != nil {
-		return data.SaveStats{}, err
-	}
-	sv := saver{
-		src: src, now: now, tx: tx, cl: s.cl,
-		find:         tx.StmtContext(ctx, s.stmt.findItem),
-		insert:       tx.StmtContext(ctx, s.stmt.insertItem),
-		update:       tx.StmtContext(ctx, s.stmt.updateItem),
-		see:          tx.StmtContext(ctx, s.stmt.seeTomb),
-		queueNew:     tx.StmtContext(ctx, s.stmt.queueNew),
-		queueChanged: tx.StmtContext(ctx, s.stmt.queueChanged),
-		sameLink:     tx.StmtContext(ctx, s.stmt.sameLink),
-		storyOf:      tx.StmtContext(ctx, s.stmt.storyOf),
-		setStory:     tx.StmtContext(ctx, s.stmt.setStory),
-		addSketch:    tx.StmtContext(ctx, s.stmt.addSketch),
-	}
-	committed := false
-	defer func() {
-		if !committed {
+	var sv *saver
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.saveState(ctx, tx, res.State); err != nil {
+			return err
+		}
+		sv = &saver{
+			src: src, now: now, tx: tx, cl: s.cl,
+			find:         tx.StmtContext(ctx, s.stmt.findItem),
+			insert:       tx.StmtContext(ctx, s.stmt.insertItem),
+			update:       tx.StmtContext(ctx, s.stmt.updateItem),
+			see:          tx.StmtContext(ctx, s.stmt.seeTomb),
+			queueNew:     tx.StmtContext(ctx, s.stmt.queueNew),
+			queueChanged: tx.StmtContext(ctx, s.stmt.queueChanged),
+			sameLink:     tx.StmtContext(ctx, s.stmt.sameLink),
+			storyOf:      tx.StmtContext(ctx, s.stmt.storyOf),
+			setStory:     tx.StmtContext(ctx, s.stmt.setStory),
+			addSketch:    tx.StmtContext(ctx, s.stmt.addSketch),
+		}
+		for i, it := range res.Items {
+			if err := sv.save(ctx, it.Key, rows[i], &work[i]); err != nil {
+				return fmt.Errorf("item %q: %w", it.Key, err)
+			}
+		}
+		return nil
+	}, func(committed bool) {
+		if !committed && sv != nil {
 			// The index must not keep sketches of rolled-back items.
 			for _, id := range sv.indexed {
 				s.cl.index.Remove(id)
 			}
 		}
-	}()
-	for i, it := range res.Items {
-		if err := sv.save(ctx, it.Key, rows[i], &work[i]); err != nil {
-			return data.SaveStats{}, fmt.Errorf("item %q: %w", it.Key, err)
-		}
+	})
+	if err != nil {
+		return data.SaveStats{}, err
 	}
-	if err := tx.Commit(); err != nil {
-		return data.SaveStats{}, fmt.Errorf("commit: %w", err)
-	}
-	committed = true
 	if sv.stats.New+sv.stats.Updated > 0 {
 		s.notifyIndexer()
 	}

@@ -35,6 +35,8 @@ type statements struct {
 	storyOf      *sql.Stmt
 	setStory     *sql.Stmt
 	addSketch    *sql.Stmt
+	// Of group commit (see batch.go).
+	savepoint, rollbackTo, release *sql.Stmt
 	// On the readers.
 	state        *sql.Stmt
 	recent       *sql.Stmt
@@ -74,6 +76,9 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.storyOf, w, `SELECT story_id FROM items WHERE id = ?`},
 		{&st.setStory, w, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ? WHERE id = ?`},
 		{&st.addSketch, w, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`},
+		{&st.savepoint, w, `SAVEPOINT job`},
+		{&st.rollbackTo, w, `ROLLBACK TO job`},
+		{&st.release, w, `RELEASE job`},
 		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},
@@ -91,7 +96,8 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 func (st *statements) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
-		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.setStory, st.addSketch, st.state, st.recent, st.recentSource} {
+		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.setStory, st.addSketch,
+		st.savepoint, st.rollbackTo, st.release, st.state, st.recent, st.recentSource} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

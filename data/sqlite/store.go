@@ -48,15 +48,16 @@ type Options struct {
 
 // Store is govfeed's on-disk state. It is safe for concurrent use.
 type Store struct {
-	path string
-	w    *sql.DB // the single writer connection
-	r    *sql.DB // read-only connections
-	lock *os.File
-	now  func() time.Time
-	log  *slog.Logger
-	stmt statements
-	cl   *clusterer
-	ix   *indexer // the background indexer, nil without Options.BackgroundIndex
+	path  string
+	w     *sql.DB // the single writer connection
+	r     *sql.DB // read-only connections
+	lock  *os.File
+	now   func() time.Time
+	log   *slog.Logger
+	stmt  statements
+	cl    *clusterer
+	ix    *indexer // the background indexer, nil without Options.BackgroundIndex
+	batch *batcher // runs Saves in shared transactions (batch.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -91,6 +92,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("open store %s: %w", s.path, err)
 	}
+	s.startBatcher()
 	if opts.BackgroundIndex {
 		s.startIndexer()
 	}
@@ -147,6 +149,7 @@ func (s *Store) open(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.stopIndexer()
+		s.stopBatcher()
 		var errs []error
 		errs = append(errs, s.stmt.close())
 		if s.r != nil {

@@ -1,0 +1,185 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govfeed/govfeed/data"
+)
+
+// testJob returns a job that inserts a tombstone for key (a small write the
+// test can count) and then fails with fail, if set; outcome records what
+// after reported.
+func testJob(key string, fail func(context.Context, *sql.Tx) error, outcome map[string]string, mu *sync.Mutex) *job {
+	return &job{
+		ctx: context.Background(),
+		fn: func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tombstones (source_id, key, deleted_at, last_seen) VALUES ('t', ?, 0, 0)`, key); err != nil {
+				return err
+			}
+			if fail != nil {
+				return fail(ctx, tx)
+			}
+			return nil
+		},
+		after: func(committed bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			if _, seen := outcome[key]; seen {
+				outcome[key] += " twice"
+				return
+			}
+			outcome[key] = map[bool]string{true: "committed", false: "failed"}[committed]
+		},
+		done: make(chan struct{}),
+	}
+}
+
+func tombstoneKeys(t *testing.T, s *Store) map[string]bool {
+	t.Helper()
+	rows, err := s.r.Query(`SELECT key FROM tombstones WHERE source_id = 't'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rows.Close() }()
+	got := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = true
+	}
+	return got
+}
+
+// TestBatchFailureIsolated: a job that fails inside a batch is rolled back
+// alone, and told so before the jobs after it run.
+func TestBatchFailureIsolated(t *testing.T) {
+	s, _ := newStore(t)
+	var mu sync.Mutex
+	outcome := map[string]string{}
+	boom := errors.New("boom")
+	var sawFailedFirst bool
+	jobs := []*job{
+		testJob("a", nil, outcome, &mu),
+		testJob("b", func(context.Context, *sql.Tx) error { return boom }, outcome, &mu),
+		testJob("c", func(context.Context, *sql.Tx) error {
+			mu.Lock()
+			defer mu.Unlock()
+			sawFailedFirst = outcome["b"] == "failed"
+			return nil
+		}, outcome, &mu),
+	}
+	s.runBatch(jobs)
+	for i, want := range []error{nil, boom, nil} {
+		if !errors.Is(jobs[i].err, want) || (want == nil && jobs[i].err != nil) {
+			t.Errorf("job %d error = %v, want %v", i, jobs[i].err, want)
+		}
+	}
+	if want := map[string]string{"a": "committed", "b": "failed", "c": "committed"}; fmt.Sprint(outcome) != fmt.Sprint(want) {
+		t.Errorf("outcomes = %v, want %v", outcome, want)
+	}
+	if !sawFailedFirst {
+		t.Error("the job after a failed one ran before the failed one was told")
+	}
+	if got := tombstoneKeys(t, s); !got["a"] || got["b"] || !got["c"] {
+		t.Errorf("stored = %v, want a and c only", got)
+	}
+}
+
+// TestBatchBrokenTransactionFailsAll: when the shared transaction itself
+// breaks, no job of the batch is stored and every one is told so.
+func TestBatchBrokenTransactionFailsAll(t *testing.T) {
+	s, _ := newStore(t)
+	var mu sync.Mutex
+	outcome := map[string]string{}
+	jobs := []*job{
+		testJob("a", nil, outcome, &mu),
+		testJob("b", func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `ROLLBACK`) // ends the shared transaction
+			return err
+		}, outcome, &mu),
+		testJob("c", nil, outcome, &mu),
+	}
+	s.runBatch(jobs)
+	for i, j := range jobs {
+		if j.err == nil {
+			t.Errorf("job %d succeeded in a broken batch", i)
+		}
+	}
+	if want := map[string]string{"a": "failed", "b": "failed", "c": "failed"}; fmt.Sprint(outcome) != fmt.Sprint(want) {
+		t.Errorf("outcomes = %v, want %v", outcome, want)
+	}
+	if got := tombstoneKeys(t, s); len(got) != 0 {
+		t.Errorf("stored %v from a failed batch", got)
+	}
+	// The writer still works afterwards.
+	save(t, s, "sc", item("after", t0.Add(-time.Hour)))
+}
+
+// TestConcurrentSavesAndClose: many Saves at once all land, each exactly
+// once; Saves racing Close either land or fail with errClosed, never hang.
+func TestConcurrentSavesAndClose(t *testing.T) {
+	s, _ := newStore(t)
+	base := t0.Add(-48 * time.Hour)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			src := fmt.Sprintf("s%02d", i)
+			res := data.FetchResult{State: data.SourceState{SourceID: src}, Items: manyItems(src, 5, base)}
+			if _, err := s.Save(context.Background(), res); err != nil {
+				t.Errorf("save %s: %v", src, err)
+			}
+		})
+	}
+	wg.Wait()
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Items != 200 || len(st.PerSource) != 40 {
+		t.Fatalf("stored %d items of %d sources, want 200 of 40", st.Items, len(st.PerSource))
+	}
+
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Go(func() {
+			src := fmt.Sprintf("late%02d", i)
+			_, err := s.Save(context.Background(), data.FetchResult{State: data.SourceState{SourceID: src}, Items: manyItems(src, 2, base)})
+			errs <- err
+		})
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && !errors.Is(err, errClosed) {
+			t.Errorf("save racing Close: %v, want nil or %v", err, errClosed)
+		}
+	}
+}
+
+// TestSaveCancelled: a Save whose context is done stores nothing.
+func TestSaveCancelled(t *testing.T) {
+	s, _ := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Save(ctx, data.FetchResult{State: data.SourceState{SourceID: "sc"}, Items: manyItems("sc", 3, t0)}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Save error = %v, want context.Canceled", err)
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Items != 0 {
+		t.Errorf("cancelled Save stored %d items", st.Items)
+	}
+}
