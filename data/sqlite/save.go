@@ -77,8 +77,8 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 			queueChanged: tx.StmtContext(ctx, s.stmt.queueChanged),
 			sameLink:     tx.StmtContext(ctx, s.stmt.sameLink),
 			storyOf:      tx.StmtContext(ctx, s.stmt.storyOf),
-			setStory:     tx.StmtContext(ctx, s.stmt.setStory),
 			addSketch:    tx.StmtContext(ctx, s.stmt.addSketch),
+			seq:          tx.StmtContext(ctx, s.stmt.seq),
 		}
 		for i, it := range res.Items {
 			if err := sv.save(ctx, it.Key, rows[i], &work[i]); err != nil {
@@ -110,7 +110,8 @@ type saver struct {
 	find, insert, update, see *sql.Stmt
 	queueNew, queueChanged    *sql.Stmt // of the search index queue
 	sameLink, storyOf         *sql.Stmt // of story assignment
-	setStory, addSketch       *sql.Stmt
+	addSketch, seq            *sql.Stmt
+	next                      int64 // the id of the next new item; 0 until read
 	tx                        *sql.Tx
 	cl                        *clusterer
 	indexed                   []int64 // item ids added to the story index
@@ -173,28 +174,44 @@ func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 	case r.published.Valid:
 		updated = r.published.Int64
 	}
-	res, err = sv.insert.ExecContext(ctx, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
-		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
-		sv.now, sv.now, sortDate(r.published, sv.now), w.hash, data.LinkKey(r.link))
-	if err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	if _, err := sv.queueNew.ExecContext(ctx, id); err != nil {
-		return fmt.Errorf("queue for indexing: %w", err)
-	}
-	added, err := sv.assign(ctx, id, r, w.sketch)
+	id, err := sv.nextID(ctx)
 	if err != nil {
 		return err
 	}
-	if added {
-		sv.indexed = append(sv.indexed, id)
+	linkKey := data.LinkKey(r.link)
+	story, err := sv.chooseStory(ctx, id, linkKey, r, w.sketch)
+	if err != nil {
+		return err
+	}
+	_, err = sv.insert.ExecContext(ctx, id, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
+		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
+		sv.now, sv.now, sortDate(r.published, sv.now), w.hash, linkKey, story.id, story.score, story.reason)
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	sv.next++
+	if _, err := sv.queueNew.ExecContext(ctx, id); err != nil {
+		return fmt.Errorf("queue for indexing: %w", err)
+	}
+	if err := sv.keepSketch(ctx, story.sketch); err != nil {
+		return err
 	}
 	sv.stats.New++
 	return nil
+}
+
+// nextID returns the id the next inserted item gets. The store is the only
+// writer, so it is the sequence of AUTOINCREMENT plus one, read once per
+// Save: knowing it before the insert lets the insert carry the item's story.
+func (sv *saver) nextID(ctx context.Context) (int64, error) {
+	if sv.next == 0 {
+		var seq int64
+		if err := sv.seq.QueryRowContext(ctx).Scan(&seq); err != nil {
+			return 0, fmt.Errorf("read item sequence: %w", err)
+		}
+		sv.next = seq + 1
+	}
+	return sv.next, nil
 }
 
 // work is the CPU-bound part of storing one item: its content hash and,

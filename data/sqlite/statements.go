@@ -33,8 +33,8 @@ type statements struct {
 	queueChanged *sql.Stmt
 	sameLink     *sql.Stmt // the story of another item with the same link key
 	storyOf      *sql.Stmt
-	setStory     *sql.Stmt
 	addSketch    *sql.Stmt
+	seq          *sql.Stmt // the AUTOINCREMENT sequence of items
 	// Of group commit (see batch.go).
 	savepoint, rollbackTo, release *sql.Stmt
 	// On the readers.
@@ -59,9 +59,10 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			title = excluded.title, link = excluded.link, last_yield = excluded.last_yield,
 			broken = excluded.broken`},
 		{&st.findItem, w, `SELECT id, hash, updated, first_seen FROM items WHERE source_id = ? AND key = ?`},
-		{&st.insertItem, w, `INSERT INTO items (source_id, key, guid, title, link, summary, content, author,
-			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash, link_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.insertItem, w, `INSERT INTO items (id, source_id, key, guid, title, link, summary, content, author,
+			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash, link_key,
+			story_id, story_score, story_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.updateItem, w, `UPDATE items SET guid = ?, title = ?, link = ?, summary = ?, content = ?,
 			author = ?, categories = ?, enclosures = ?, lang = ?, published = ?, updated = ?,
 			modified = ?, sort_date = ?, hash = ?
@@ -74,7 +75,7 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.sameLink, w, `SELECT story_id FROM items WHERE link_key = ? AND link_key != '' AND id != ?
 			AND story_id IS NOT NULL ORDER BY id LIMIT 1`},
 		{&st.storyOf, w, `SELECT story_id FROM items WHERE id = ?`},
-		{&st.setStory, w, `UPDATE items SET story_id = ?, story_score = ?, story_reason = ? WHERE id = ?`},
+		{&st.seq, w, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0)`},
 		{&st.addSketch, w, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`},
 		{&st.savepoint, w, `SAVEPOINT job`},
 		{&st.rollbackTo, w, `ROLLBACK TO job`},
@@ -96,7 +97,7 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 func (st *statements) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
-		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.setStory, st.addSketch,
+		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.seq, st.addSketch,
 		st.savepoint, st.rollbackTo, st.release, st.state, st.recent, st.recentSource} {
 		if s != nil {
 			errs = append(errs, s.Close())

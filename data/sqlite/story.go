@@ -161,30 +161,39 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// assign puts the just-inserted item id into a story: the best match in
-// the index, else a story of its own. It records the sketch and returns
-// the id added to the index (to be removed again if the transaction fails).
-func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketch) (added bool, err error) {
+// storyChoice is the story a new item joins, and the sketch to keep for it
+// (nil when it was not clustered).
+type storyChoice struct {
+	id     int64
+	score  float64
+	reason string
+	sketch *cluster.Sketch
+}
+
+// chooseStory picks the story of the new item id (not yet inserted): the
+// story of another item with the same link key, else the best match in
+// the index, else a story of its own.
+func (sv *saver) chooseStory(ctx context.Context, id int64, linkKey string, r row, pre *cluster.Sketch) (storyChoice, error) {
+	own := storyChoice{id: id, score: 1, reason: "first"}
 	// The same article already stored by another source: one story, whether
 	// or not clustering is on (an exact duplicate is not a judgement call).
-	if linkKey := data.LinkKey(r.link); linkKey != "" {
+	if linkKey != "" {
 		var story int64
 		err := sv.sameLink.QueryRowContext(ctx, linkKey, id).Scan(&story)
 		switch {
 		case err == nil:
-			return false, sv.join(ctx, id, story, 1, "link")
+			return storyChoice{id: story, score: 1, reason: "link"}, nil
 		case !errors.Is(err, sql.ErrNoRows):
-			return false, fmt.Errorf("find same link: %w", err)
+			return own, fmt.Errorf("find same link: %w", err)
 		}
 	}
 	cl := sv.cl
 	if cl == nil || !cl.opts.Enabled {
-		return false, sv.join(ctx, id, id, 1, "first")
+		return own, nil
 	}
 	if err := cl.load(ctx, sv.tx); err != nil {
-		return false, err
+		return own, err
 	}
-	pub := sortDate(r.published, sv.now)
 	var sk cluster.Sketch
 	if pre != nil {
 		sk = *pre
@@ -192,7 +201,9 @@ func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketc
 		sk = sketchOf(sv.src, r, sv.now)
 	}
 	sk.ItemID = id
-	story, score, reason := id, 1.0, "first"
+	sk.Published = fromNS(sortDate(r.published, sv.now))
+	choice := own
+	choice.sketch = &sk
 	if m, ok := cl.index.Best(sk); ok {
 		var head sql.NullInt64
 		err := sv.storyOf.QueryRowContext(ctx, m.ItemID).Scan(&head)
@@ -200,30 +211,29 @@ func (sv *saver) assign(ctx context.Context, id int64, r row, pre *cluster.Sketc
 		case errors.Is(err, sql.ErrNoRows) || (err == nil && !head.Valid):
 			// The match was deleted since: start a story of our own.
 		case err != nil:
-			return false, fmt.Errorf("find story of item %d: %w", m.ItemID, err)
+			return own, fmt.Errorf("find story of item %d: %w", m.ItemID, err)
 		default:
-			story, score, reason = head.Int64, m.Score, m.Reason
+			choice.id, choice.score, choice.reason = head.Int64, m.Score, m.Reason
 		}
 	}
-	if err := sv.join(ctx, id, story, score, reason); err != nil {
-		return false, err
+	return choice, nil
+}
+
+// keepSketch stores the sketch of an inserted item and adds it to the
+// index (to be removed again if the transaction fails).
+func (sv *saver) keepSketch(ctx context.Context, sk *cluster.Sketch) error {
+	if sk == nil {
+		return nil
 	}
 	raw, err := sk.MarshalBinary()
 	if err != nil {
-		return false, fmt.Errorf("encode sketch: %w", err)
+		return fmt.Errorf("encode sketch: %w", err)
 	}
-	if _, err := sv.addSketch.ExecContext(ctx, id, pub, raw); err != nil {
-		return false, fmt.Errorf("store sketch: %w", err)
+	if _, err := sv.addSketch.ExecContext(ctx, sk.ItemID, ns(sk.Published), raw); err != nil {
+		return fmt.Errorf("store sketch: %w", err)
 	}
-	cl.index.Add(id, sk)
-	return true, nil
-}
-
-// join puts item id into story.
-func (sv *saver) join(ctx context.Context, id, story int64, score float64, reason string) error {
-	if _, err := sv.setStory.ExecContext(ctx, story, score, reason, id); err != nil {
-		return fmt.Errorf("join story: %w", err)
-	}
+	sv.cl.index.Add(sk.ItemID, *sk)
+	sv.indexed = append(sv.indexed, sk.ItemID)
 	return nil
 }
 
