@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -181,5 +183,35 @@ func TestSaveCancelled(t *testing.T) {
 	}
 	if st.Items != 0 {
 		t.Errorf("cancelled Save stored %d items", st.Items)
+	}
+}
+
+// TestCheckpointOffTheWriter: the writer does not checkpoint (its
+// autocheckpoint is off), so only the checkpointer can move saved pages
+// from the WAL into the database file, and it must do so soon after Saves.
+func TestCheckpointOffTheWriter(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir, newClock(t0))
+	size := func() int64 {
+		fi, err := os.Stat(filepath.Join(dir, dbName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	for i := range 5 {
+		save(t, s, fmt.Sprintf("s%d", i), manyItems(fmt.Sprintf("s%d", i), 50, t0)...)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for size() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes 20 s after 250 saved items: nothing checkpointed", before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var auto int
+	if err := s.w.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Errorf("writer wal_autocheckpoint = %d (%v), want 0", auto, err)
 	}
 }

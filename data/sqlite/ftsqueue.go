@@ -117,6 +117,7 @@ func (s *Store) indexQueued(ctx context.Context, limit int) (int, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
 	}
+	s.wrote()
 	return len(docs), nil
 }
 

@@ -56,8 +56,9 @@ type Store struct {
 	log   *slog.Logger
 	stmt  statements
 	cl    *clusterer
-	ix    *indexer // the background indexer, nil without Options.BackgroundIndex
-	batch *batcher // runs Saves in shared transactions (batch.go)
+	ix    *indexer      // the background indexer, nil without Options.BackgroundIndex
+	batch *batcher      // runs Saves in shared transactions (batch.go)
+	ckpt  *checkpointer // checkpoints the WAL off the writer (batch.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -103,7 +104,7 @@ func (s *Store) open(ctx context.Context) error {
 	var err error
 	u := url.URL{Scheme: "file", Path: s.path}
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
-	if s.w, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=journal_mode(WAL)&_txlock=immediate"); err != nil {
+	if s.w, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
 		return err
 	}
 	// One writer connection: writes queue in the pool instead of meeting
@@ -141,6 +142,12 @@ func (s *Store) open(ctx context.Context) error {
 	if err := s.r.PingContext(ctx); err != nil {
 		return err
 	}
+	ck, err := sql.Open("sqlite", u.String()+"?"+common)
+	if err != nil {
+		return err
+	}
+	ck.SetMaxOpenConns(1)
+	s.startCheckpointer(ck)
 	return s.stmt.prepare(ctx, s.w, s.r)
 }
 
@@ -151,6 +158,7 @@ func (s *Store) Close() error {
 		s.stopIndexer()
 		s.stopBatcher()
 		var errs []error
+		errs = append(errs, s.stopCheckpointer())
 		errs = append(errs, s.stmt.close())
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
