@@ -42,9 +42,15 @@ type Runner struct {
 	opts  Options
 	store Store
 	gate  *hostGate
-	slots chan struct{}
-	log   *slog.Logger
-	now   func() time.Time
+	slots chan struct{} // sources fetching
+	// saving bounds the fetched results waiting to be stored. A source
+	// gives its fetch slot back once fetched, so that the next source
+	// downloads and parses while this one waits for the store's single
+	// writer; without the bound a round of many sources could hold every
+	// parsed feed in memory at once.
+	saving chan struct{}
+	log    *slog.Logger
+	now    func() time.Time
 
 	mu      sync.Mutex
 	running map[string]bool
@@ -79,6 +85,7 @@ func NewRunner(o Options, g Getter, st Store) *Runner {
 		store:   st,
 		gate:    newHostGate(g, o.PerHost),
 		slots:   make(chan struct{}, o.Concurrency),
+		saving:  make(chan struct{}, o.Concurrency),
 		log:     o.Logger,
 		now:     func() time.Time { return o.Now().UTC() },
 		running: make(map[string]bool),
@@ -166,20 +173,7 @@ func (r *Runner) run(ctx context.Context, src data.Source, force bool) Report {
 		return Report{Outcome: OutcomeBackoff, Next: st.NextAttempt, Class: st.ErrorClass}
 	}
 
-	select {
-	case r.slots <- struct{}{}:
-	case <-ctx.Done():
-		return Report{Outcome: OutcomeCanceled, Err: ctx.Err()}
-	}
-	defer func() { <-r.slots }()
-
-	fctx := ctx
-	if src.Timeout > 0 {
-		var cancel context.CancelFunc
-		fctx, cancel = context.WithTimeout(ctx, src.Timeout)
-		defer cancel()
-	}
-	h, err := r.harvest(fctx, src, st)
+	h, err := r.fetchSlot(ctx, src, st)
 	if ctx.Err() != nil {
 		// Shutting down: this attempt says nothing about the source.
 		return Report{Outcome: OutcomeCanceled, Err: ctx.Err()}
@@ -221,7 +215,7 @@ func (r *Runner) run(ctx context.Context, src data.Source, force bool) Report {
 		data.AssignKeys(h.items)
 		rep = Report{Outcome: OutcomeUnchanged, Items: h.listed}
 	}
-	stats, err := r.store.Save(ctx, data.FetchResult{State: st, Items: h.items})
+	stats, err := r.save(ctx, data.FetchResult{State: st, Items: h.items})
 	if err != nil {
 		return failed(&Error{SourceID: src.ID, Class: data.ErrStore, Err: fmt.Errorf("save: %w", err)})
 	}
@@ -248,6 +242,33 @@ func (r *Runner) run(ctx context.Context, src data.Source, force bool) Report {
 	return rep
 }
 
+// fetchSlot harvests src in one of the Concurrency fetch slots.
+func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {
+	select {
+	case r.slots <- struct{}{}:
+	case <-ctx.Done():
+		return harvest{}, ctx.Err()
+	}
+	defer func() { <-r.slots }()
+	if src.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, src.Timeout)
+		defer cancel()
+	}
+	return r.harvest(ctx, src, st)
+}
+
+// save stores res in one of the Concurrency save slots.
+func (r *Runner) save(ctx context.Context, res data.FetchResult) (data.SaveStats, error) {
+	select {
+	case r.saving <- struct{}{}:
+	case <-ctx.Done():
+		return data.SaveStats{}, ctx.Err()
+	}
+	defer func() { <-r.saving }()
+	return r.store.Save(ctx, res)
+}
+
 // fail records a failed attempt: the failure count, its class and message,
 // and when the next attempt may start.
 func (r *Runner) fail(ctx context.Context, src data.Source, st data.SourceState, err error) Report {
@@ -266,7 +287,7 @@ func (r *Runner) fail(ctx context.Context, src data.Source, st data.SourceState,
 		wait = we.RetryAfter
 	}
 	st.NextAttempt = st.LastAttempt.Add(wait)
-	if _, serr := r.store.Save(ctx, data.FetchResult{State: st}); serr != nil {
+	if _, serr := r.save(ctx, data.FetchResult{State: st}); serr != nil {
 		r.log.Error("saving source state failed", "source_id", src.ID, "err", serr)
 	}
 	if r.opts.OnChange != nil && noticeShown(st) != hadNotice {
