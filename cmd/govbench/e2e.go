@@ -57,6 +57,7 @@ type scenarioResult struct {
 	BaseIngest  *pass        `json:"baseline_ingest,omitempty"`
 	Base304     *pass        `json:"baseline_304,omitempty"`
 	Ingest      *pass        `json:"govfeed_ingest"`
+	Index       *pass        `json:"govfeed_index"` // govfeed index right after the ingest: the search index of its items
 	NotModified *pass        `json:"govfeed_304"`
 	Changed     *pass        `json:"govfeed_changed,omitempty"`
 	ChangedSrcs int          `json:"changed_sources,omitempty"`
@@ -121,6 +122,12 @@ func (b *bench) runScenario(ctx context.Context, sc scenario) (*scenarioResult, 
 		return res, err
 	}
 	res.RawBytes = res.Ingest.Requests.Bytes
+	// fetch queues its items for the search index and leaves it to the
+	// daemon; build it now, timed, so that the database is measured whole.
+	b.logf("scenario %s: govfeed index", sc.Name)
+	if res.Index, err = b.govfeedIndex(ctx, env, cfg); err != nil {
+		return res, err
+	}
 	if res.DBBytes, err = dbBytes(filepath.Join(dir, "data")); err != nil {
 		return res, err
 	}
@@ -199,6 +206,25 @@ func (b *bench) govfeedFetch(ctx context.Context, up *upstream, env []string, cf
 			}
 		}
 	}
+	return p, nil
+}
+
+// indexRe reads govfeed index's output.
+var indexRe = regexp.MustCompile(`^indexed (\d+) items`)
+
+// govfeedIndex runs `govfeed index` once.
+func (b *bench) govfeedIndex(ctx context.Context, env []string, cfg string) (*pass, error) {
+	p := &pass{Load: loadAvg()}
+	pr, runErr := runProc(ctx, env, b.govfeed, "index", "--config", cfg)
+	p.fill(pr)
+	m := indexRe.FindSubmatch(pr.Stdout)
+	if m == nil {
+		if runErr == nil {
+			runErr = fmt.Errorf("unexpected output %q", pr.Stdout)
+		}
+		return p, fmt.Errorf("govfeed index: %w", runErr)
+	}
+	p.New, _ = strconv.Atoi(string(m[1]))
 	return p, nil
 }
 

@@ -28,6 +28,8 @@ DESCRIPTION
     stores the results. Sources in backoff are fetched anyway. Prints one
     line per source (new, updated, unchanged, not_modified or the error with
     its class) and a total line; on a terminal, a progress line on stderr.
+    New and changed items are queued for the search index, which the
+    daemon (or "govfeed index") builds; searches find them meanwhile.
 
     Do not run it against the data_dir of a running daemon: the database is
     locked by the daemon and fetch refuses with a clear message.

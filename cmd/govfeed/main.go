@@ -72,6 +72,7 @@ func commands() []command {
 		runCommand(),
 		fetchCommand(),
 		publishCommand(),
+		indexCommand(),
 		checkCommand(),
 		tryCommand(),
 		storiesCommand(),
