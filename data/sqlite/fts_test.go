@@ -32,6 +32,8 @@ func TestSearchChineseAndEnglish(t *testing.T) {
 		ftsItem("a", "四川省人民政府常务会议召开", "<p>会议研究了<b>成渝地区</b>双城经济圈建设</p>", day),
 		ftsItem("b", "Chongqing and Sichuan hold joint meeting", "<p>The Third Joint Meeting in <i>Yongchuan</i></p>", day.Add(time.Hour)),
 		ftsItem("c", "广东省部门动态", "<p>广州日报报道</p>", day.Add(2*time.Hour)),
+		// Both bigrams of 四川省, apart: found by the index, not a match.
+		ftsItem("d", "川省联合考察", "<p>四川之行</p>", day.Add(3*time.Hour)),
 	)
 	tests := map[string]struct {
 		text string
@@ -39,14 +41,15 @@ func TestSearchChineseAndEnglish(t *testing.T) {
 	}{
 		"CJK substring of a title":    {"人民政府", []string{"a"}},
 		"CJK substring of the body":   {"双城经济", []string{"a"}},
-		"CJK two characters":          {"四川", []string{"a"}},
+		"CJK two characters":          {"四川", []string{"a", "d"}},
+		"CJK word, bigrams apart":     {"四川省", []string{"a"}},
 		"single CJK character prefix": {"广", []string{"c"}},
 		"CJK across a tag boundary":   {"成渝地区双城", []string{"a"}},
 		"English word, any case":      {"yongchuan", []string{"b"}},
 		"English words are ANDed":     {"joint sichuan", []string{"b"}},
 		"words from two items AND":    {"joint 广州", nil},
 		"no match":                    {"上海", nil},
-		"FTS syntax is not syntax":    {`"四川" * (`, []string{"a"}},
+		"FTS syntax is not syntax":    {`"四川" * (`, []string{"a", "d"}},
 		"operator words are words":    {`四川 NOT`, nil},
 		"punctuation only":            {`*"()`, nil},
 		"mixed script word":           {"成渝GDP", nil},
@@ -56,7 +59,7 @@ func TestSearchChineseAndEnglish(t *testing.T) {
 	queuedMisses := map[string]bool{"CJK across a tag boundary": true}
 	for _, stage := range []string{"queued", "indexed"} {
 		if stage == "indexed" {
-			indexAll(t, s, 3)
+			indexAll(t, s, 4)
 		}
 		for name, tc := range tests {
 			if stage == "queued" && queuedMisses[name] {
@@ -170,7 +173,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 
 func TestFTSQuery(t *testing.T) {
 	tests := map[string]string{
-		"四川省":      `"四川 川省"`,
+		"四川省":      `"四川" AND "川省"`,
 		"广":        `"广"*`,
 		"Joint 会议": `"joint" AND "会议"`,
 		"成渝GDP":    `"成渝" AND "gdp"`,
@@ -246,5 +249,38 @@ func TestBackgroundIndex(t *testing.T) {
 	var indexed int
 	if err := s.r.QueryRow(`SELECT count(*) FROM items_fts WHERE items_fts MATCH '"人民"'`).Scan(&indexed); err != nil || indexed != 1 {
 		t.Errorf("indexed rows = %d (%v), want 1", indexed, err)
+	}
+}
+
+// TestSearchChecksPages: when most candidates of a long CJK word hold its
+// bigrams only apart, the search reads further pages of candidates until it
+// has the limit, and pages on from the cursor.
+func TestSearchChecksPages(t *testing.T) {
+	s, _ := newStore(t)
+	var items []data.Item
+	var want []string
+	for i := range 150 {
+		key := fmt.Sprintf("k%03d", i)
+		body := "<p>四川考察，川省会议</p>"
+		if i%10 == 0 {
+			body = "<p>四川省会议</p>"
+			want = append(want, key)
+		}
+		items = append(items, ftsItem(key, fmt.Sprintf("第%d条", i), body, t0.Add(-time.Duration(i)*time.Hour)))
+	}
+	save(t, s, "sc", items...)
+	for _, stage := range []string{"queued", "indexed"} {
+		if stage == "indexed" {
+			indexAll(t, s, 150)
+		}
+		first := recent(t, s, data.Query{Text: "四川省", Limit: 10})
+		if got := keys(first); !slices.Equal(got, want[:10]) {
+			t.Fatalf("%s: first page = %v, want %v", stage, got, want[:10])
+		}
+		last := first[len(first)-1]
+		rest := recent(t, s, data.Query{Text: "四川省", Limit: 10, Before: &data.Cursor{Date: last.SortDate(), ID: last.ID}})
+		if got := keys(rest); !slices.Equal(got, want[10:]) {
+			t.Errorf("%s: second page = %v, want %v", stage, got, want[10:])
+		}
 	}
 }

@@ -60,6 +60,7 @@ func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.It
 				args = append(args, src)
 			}
 		}
+		var checks []string
 		if q.Text != "" {
 			terms := searchTerms(q.Text)
 			if len(terms) == 0 {
@@ -72,21 +73,58 @@ func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.It
 				AND id NOT IN (SELECT item_id FROM fts_queue WHERE reindex = 1)
 				OR id IN (SELECT item_id FROM fts_queue) AND `+queued+`)`)
 			args = append(append(args, ftsQuery(terms)), queuedArgs...)
+			checks = textChecks(terms)
 		}
 		if !q.Since.IsZero() {
 			where = append(where, `sort_date >= ?`)
 			args = append(args, ns(q.Since))
 		}
-		where = append(where, `(sort_date, id) < (?, ?)`)
-		args = append(args, date, id, limit)
-		rows, err = s.r.QueryContext(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE `+strings.Join(where, " AND ")+`
-			ORDER BY sort_date DESC, id DESC LIMIT ?`, args...)
+		query := `SELECT ` + itemColumns + ` FROM items
+			WHERE ` + strings.Join(append(where, `(sort_date, id) < (?, ?)`), " AND ") + `
+			ORDER BY sort_date DESC, id DESC LIMIT ?`
+		page := func(date, id int64, n int) ([]data.Item, error) {
+			rows, err := s.r.QueryContext(ctx, query, append(args[:len(args):len(args)], date, id, n)...)
+			if err != nil {
+				return nil, err
+			}
+			return collectItems(rows, n)
+		}
+		if len(checks) == 0 {
+			return page(date, id, limit)
+		}
+		return checkedPages(page, date, id, limit, checks)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return collectItems(rows, limit)
+}
+
+// checkedPages reads pages of candidates newest first from (date, id) on
+// and keeps those containing every word of checks, until it has limit
+// items or the candidates run out.
+func checkedPages(page func(date, id int64, n int) ([]data.Item, error), date, id int64, limit int, checks []string) ([]data.Item, error) {
+	n := max(2*limit, 64)
+	var out []data.Item
+	for {
+		items, err := page(date, id, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if matchesText(it, checks) {
+				out = append(out, it)
+				if len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(items) < n {
+			return out, nil
+		}
+		last := items[len(items)-1]
+		date, id = ns(last.SortDate()), last.ID
+	}
 }
 
 // Known returns the stored items of sourceID among keys, by key. A key that

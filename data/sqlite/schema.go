@@ -64,8 +64,8 @@ CREATE TABLE tombstones (
 CREATE INDEX tombstones_deleted_at ON tombstones (deleted_at);
 `,
 	// 2: full-text search (see fts.go); deletes reach the index by trigger,
-	// inserts and updates from Go, which segments the text. Items stored
-	// before this migration are queued for indexing by Open.
+	// inserts and updates from Go, which segments the text. Migration 7
+	// replaces it and queues every item for indexing.
 	ftsSchema + `
 CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
 	DELETE FROM items_fts WHERE rowid = old.id;
@@ -79,6 +79,8 @@ END;
 	linkSchema,
 	// 6: the queue of items to index for search (see ftsqueue.go).
 	ftsQueueSchema,
+	// 7: the search index without positions (see fts.go), rebuilt.
+	ftsBareSchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.

@@ -123,11 +123,6 @@ func (s *Store) open(ctx context.Context) error {
 	if from != to {
 		s.log.Info("store schema migrated", "path", s.path, "from", from, "to", to)
 	}
-	if from == 1 {
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO fts_queue (item_id, reindex) SELECT id, 0 FROM items`); err != nil {
-			return fmt.Errorf("queue items for indexing: %w", err)
-		}
-	}
 	if from >= 1 && from < 5 {
 		if err := fillLinkKeys(ctx, s.w); err != nil {
 			return err
