@@ -185,9 +185,9 @@ func replicate(ctx context.Context, path string, saved, n int) error {
 		batch := min(saved, n-done)
 		off := int64(k) * shift
 		tag := fmt.Sprintf("#copy%d", k)
-		_, err := db.ExecContext(ctx, `INSERT INTO items (source_id, key, guid, title, link, summary, content, author,
+		_, err := db.ExecContext(ctx, `INSERT INTO items (source_id, key, guid, title, link, summary, content, content_z, author,
 			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash, story_score, story_reason, link_key)
-		SELECT source_id, key || ?1, guid || ?1, title, link || ?1, summary, content, author,
+		SELECT source_id, key || ?1, guid || ?1, title, link || ?1, summary, content, content_z, author,
 			categories, enclosures, lang, published - ?2, updated - ?2, first_seen - ?2, modified - ?2, sort_date - ?2, hash, 1, 'first', ''
 		FROM items WHERE id <= ?3 ORDER BY id LIMIT ?4`, tag, off, saved, batch)
 		if err != nil {

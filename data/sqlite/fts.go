@@ -234,9 +234,10 @@ func matchesText(it data.Item, words []string) bool {
 
 // queuedMatch is the SQL condition, and its arguments, that an item still
 // queued for indexing (see ftsqueue.go) must meet: every term occurs in its
-// title, summary or content, ASCII letters in any case. It approximates
-// the index, for the seconds an item waits: an English term also matches
-// inside a longer word, and a CJK term split by a tag is not found.
+// title, summary or plain content, ASCII letters in any case. It
+// approximates the index, for the seconds an item waits: an English term
+// also matches inside a longer word, a CJK term split by a tag is not
+// found, nor a term only in content stored compressed (body.go).
 func queuedMatch(terms []term) (string, []any) {
 	conds := make([]string, 0, len(terms))
 	args := make([]any, 0, len(terms))

@@ -75,7 +75,7 @@ func (s *Store) indexQueued(ctx context.Context, limit int) (int, error) {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	rows, err := tx.QueryContext(ctx, `SELECT q.item_id, q.reindex, i.title, i.summary, i.content
+	rows, err := tx.QueryContext(ctx, `SELECT q.item_id, q.reindex, i.title, i.summary, i.content, i.content_z
 		FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id ORDER BY q.item_id LIMIT ?`, limit)
 	if err != nil {
 		return 0, err
@@ -90,10 +90,15 @@ func (s *Store) indexQueued(ctx context.Context, limit int) (int, error) {
 		var (
 			d                       doc
 			title, summary, content string
+			packed                  []byte
 		)
-		if err := rows.Scan(&d.id, &d.reindex, &title, &summary, &content); err != nil {
+		if err := rows.Scan(&d.id, &d.reindex, &title, &summary, &content, &packed); err != nil {
 			_ = rows.Close()
 			return 0, err
+		}
+		if content, err = s.z.unpack(content, packed); err != nil {
+			_ = rows.Close()
+			return 0, fmt.Errorf("item %d: %w", d.id, err)
 		}
 		d.text = ftsText(title, summary, content)
 		docs = append(docs, d)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,6 +107,17 @@ func totalChanges(tb testing.TB, s *Store) int64 {
 		tb.Fatalf("total_changes: %v", err)
 	}
 	return n
+}
+
+// noise returns n pseudo-random CJK characters: text that compresses little.
+func noise(n int, seed uint32) string {
+	var b strings.Builder
+	x := seed*2654435761 + 1
+	for range n {
+		x = x*1664525 + 1013904223
+		b.WriteRune(rune(0x4e00 + (x>>8)%0x5000))
+	}
+	return b.String()
 }
 
 func manyItems(prefix string, n int, base time.Time) []data.Item {

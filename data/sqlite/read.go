@@ -87,7 +87,7 @@ func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.It
 			if err != nil {
 				return nil, err
 			}
-			return collectItems(rows, n)
+			return s.collectItems(rows, n)
 		}
 		if len(checks) == 0 {
 			return page(date, id, limit)
@@ -97,7 +97,7 @@ func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.It
 	if err != nil {
 		return nil, err
 	}
-	return collectItems(rows, limit)
+	return s.collectItems(rows, limit)
 }
 
 // checkedPages reads pages of candidates newest first from (date, id) on
@@ -143,14 +143,14 @@ func (s *Store) Known(ctx context.Context, sourceID string, keys []string) (map[
 	defer func() { _ = tx.Rollback() }()
 	for start := 0; start < len(keys); start += maxVars {
 		chunk := keys[start:min(start+maxVars, len(keys))]
-		if err := knownChunk(ctx, tx, sourceID, chunk, out); err != nil {
+		if err := s.knownChunk(ctx, tx, sourceID, chunk, out); err != nil {
 			return nil, fmt.Errorf("read known items of source %q: %w", sourceID, err)
 		}
 	}
 	return out, nil
 }
 
-func knownChunk(ctx context.Context, tx *sql.Tx, sourceID string, keys []string, out map[string]data.Item) error {
+func (s *Store) knownChunk(ctx context.Context, tx *sql.Tx, sourceID string, keys []string, out map[string]data.Item) error {
 	args := make([]any, 0, len(keys)+1)
 	args = append(args, sourceID)
 	for _, k := range keys {
@@ -161,7 +161,7 @@ func knownChunk(ctx context.Context, tx *sql.Tx, sourceID string, keys []string,
 	if err != nil {
 		return err
 	}
-	items, err := collectItems(rows, len(keys))
+	items, err := s.collectItems(rows, len(keys))
 	if err != nil {
 		return err
 	}
@@ -184,11 +184,11 @@ func knownChunk(ctx context.Context, tx *sql.Tx, sourceID string, keys []string,
 }
 
 // collectItems scans and closes rows.
-func collectItems(rows *sql.Rows, capacity int) ([]data.Item, error) {
+func (s *Store) collectItems(rows *sql.Rows, capacity int) ([]data.Item, error) {
 	defer func() { _ = rows.Close() }()
 	items := make([]data.Item, 0, min(capacity, 1024))
 	for rows.Next() {
-		it, err := scanItem(rows)
+		it, err := s.scanItem(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -197,17 +197,21 @@ func collectItems(rows *sql.Rows, capacity int) ([]data.Item, error) {
 	return items, rows.Err()
 }
 
-func scanItem(sc scanner) (data.Item, error) {
+func (s *Store) scanItem(sc scanner) (data.Item, error) {
 	var (
 		it                   data.Item
 		cats, encs           sql.NullString
 		pub                  sql.NullInt64
 		upd, first, modified int64
+		packed               []byte
 	)
 	err := sc.Scan(&it.ID, &it.SourceID, &it.Key, &it.GUID, &it.Title, &it.Link, &it.Summary,
-		&it.Content, &it.Author, &cats, &encs, &it.Lang, &pub, &upd, &first, &modified)
+		&it.Content, &it.Author, &cats, &encs, &it.Lang, &pub, &upd, &first, &modified, &packed)
 	if err != nil {
 		return data.Item{}, err
+	}
+	if it.Content, err = s.z.unpack(it.Content, packed); err != nil {
+		return data.Item{}, fmt.Errorf("item %d: %w", it.ID, err)
 	}
 	it.Published, it.Updated = fromNullNS(pub), fromNS(upd)
 	it.FirstSeen, it.Modified = fromNS(first), fromNS(modified)

@@ -68,7 +68,7 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 			return err
 		}
 		sv = &saver{
-			src: src, now: now, tx: tx, cl: s.cl,
+			src: src, now: now, tx: tx, cl: s.cl, z: s.z,
 			find:         tx.StmtContext(ctx, s.stmt.findItem),
 			insert:       tx.StmtContext(ctx, s.stmt.insertItem),
 			update:       tx.StmtContext(ctx, s.stmt.updateItem),
@@ -114,6 +114,7 @@ type saver struct {
 	next                      int64 // the id of the next new item; 0 until read
 	tx                        *sql.Tx
 	cl                        *clusterer
+	z                         *bodyCodec
 	indexed                   []int64 // item ids added to the story index
 	stats                     data.SaveStats
 }
@@ -142,7 +143,8 @@ func (sv *saver) save(ctx context.Context, key string, r row, w *work) error {
 	} else {
 		updated = sv.now
 	}
-	_, err = sv.update.ExecContext(ctx, r.guid, r.title, r.link, r.summary, r.content, r.author,
+	plain, packed := w.body(sv.z, r)
+	_, err = sv.update.ExecContext(ctx, r.guid, r.title, r.link, r.summary, plain, packed, r.author,
 		r.categories, r.enclosures, r.lang, r.published, updated,
 		sv.now, sortDate(r.published, firstSeen), h, id)
 	if err != nil {
@@ -183,7 +185,8 @@ func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 	if err != nil {
 		return err
 	}
-	_, err = sv.insert.ExecContext(ctx, id, sv.src, key, r.guid, r.title, r.link, r.summary, r.content,
+	plain, packed := w.body(sv.z, r)
+	_, err = sv.insert.ExecContext(ctx, id, sv.src, key, r.guid, r.title, r.link, r.summary, plain, packed,
 		r.author, r.categories, r.enclosures, r.lang, r.published, updated,
 		sv.now, sv.now, sortDate(r.published, sv.now), w.hash, linkKey, story.id, story.score, story.reason)
 	if err != nil {
@@ -214,8 +217,9 @@ func (sv *saver) nextID(ctx context.Context) (int64, error) {
 	return sv.next, nil
 }
 
-// work is the CPU-bound part of storing one item: its content hash and,
-// for a new item with clustering on, its story sketch. Save computes it before it takes the single writer connection, so
+// work is the CPU-bound part of storing one item: its content hash, its
+// compressed content and, for a new item with clustering on, its story
+// sketch. Save computes it before it takes the single writer connection, so
 // that concurrent Saves do it in parallel instead of one after another
 // inside their transactions, and only for items that the store lacks or
 // holds with other content. What was not computed (a lookup failed, or the
@@ -223,6 +227,18 @@ func (sv *saver) nextID(ctx context.Context) (int64, error) {
 type work struct {
 	hash   []byte
 	sketch *cluster.Sketch // nil when not computed
+	packed bool            // plain and z hold r's content columns
+	plain  string
+	z      []byte
+}
+
+// body returns the content columns of r.
+func (w *work) body(c *bodyCodec, r row) (string, []byte) {
+	if !w.packed {
+		w.plain, w.z = c.pack(r.content)
+		w.packed = true
+	}
+	return w.plain, w.z
 }
 
 // prepare computes the work of rows, keyed by keys, to be saved at now.
@@ -237,7 +253,12 @@ func (s *Store) prepare(ctx context.Context, src string, keys []string, rows []r
 		return out
 	}
 	for i, r := range rows {
-		if _, ok := known[keys[i]]; !ok && s.cl.opts.Enabled {
+		h, ok := known[keys[i]]
+		if ok && bytes.Equal(h, out[i].hash) {
+			continue // unchanged: nothing to write
+		}
+		out[i].body(s.z, r)
+		if !ok && s.cl.opts.Enabled {
 			sk := sketchOf(src, r, now)
 			out[i].sketch = &sk
 		}

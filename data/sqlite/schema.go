@@ -81,6 +81,8 @@ END;
 	ftsQueueSchema,
 	// 7: the search index without positions (see fts.go), rebuilt.
 	ftsBareSchema,
+	// 8: compressed content (see body.go).
+	bodySchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.

@@ -9,7 +9,7 @@ import (
 
 // itemColumns is the column list scanItem reads.
 const itemColumns = `id, source_id, key, guid, title, link, summary, content, author,
-	categories, enclosures, lang, published, updated, first_seen, modified`
+	categories, enclosures, lang, published, updated, first_seen, modified, content_z`
 
 // The newest-first reads; args: [source id,] cursor date, cursor id, limit.
 const (
@@ -59,11 +59,11 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			title = excluded.title, link = excluded.link, last_yield = excluded.last_yield,
 			broken = excluded.broken`},
 		{&st.findItem, w, `SELECT id, hash, updated, first_seen FROM items WHERE source_id = ? AND key = ?`},
-		{&st.insertItem, w, `INSERT INTO items (id, source_id, key, guid, title, link, summary, content, author,
-			categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash, link_key,
+		{&st.insertItem, w, `INSERT INTO items (id, source_id, key, guid, title, link, summary, content, content_z,
+			author, categories, enclosures, lang, published, updated, first_seen, modified, sort_date, hash, link_key,
 			story_id, story_score, story_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.updateItem, w, `UPDATE items SET guid = ?, title = ?, link = ?, summary = ?, content = ?,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.updateItem, w, `UPDATE items SET guid = ?, title = ?, link = ?, summary = ?, content = ?, content_z = ?,
 			author = ?, categories = ?, enclosures = ?, lang = ?, published = ?, updated = ?,
 			modified = ?, sort_date = ?, hash = ?
 		WHERE id = ?`},

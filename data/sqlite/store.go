@@ -59,6 +59,7 @@ type Store struct {
 	ix    *indexer      // the background indexer, nil without Options.BackgroundIndex
 	batch *batcher      // runs Saves in shared transactions (batch.go)
 	ckpt  *checkpointer // checkpoints the WAL off the writer (batch.go)
+	z     *bodyCodec    // compresses stored content (body.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -77,6 +78,10 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.cl.log = s.log
+	var err error
+	if s.z, err = newBodyCodec(); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("open store: create data directory: %w", err)
 	}
@@ -104,7 +109,11 @@ func (s *Store) open(ctx context.Context) error {
 	var err error
 	u := url.URL{Scheme: "file", Path: s.path}
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
-	if s.w, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
+	// page_size applies to a new database only and must come before WAL
+	// (the driver runs _journal_mode after the _pragma list): items of 1 to
+	// 3 KB compressed waste less of 8 KB pages than of 4 KB ones (the
+	// database of the benchmark corpus: -10%).
+	if s.w, err = sql.Open("sqlite", u.String()+"?"+common+"&_pragma=page_size(8192)&_journal_mode=WAL&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
 		return err
 	}
 	// One writer connection: writes queue in the pool instead of meeting
@@ -166,6 +175,7 @@ func (s *Store) Close() error {
 		if s.lock != nil {
 			errs = append(errs, s.lock.Close())
 		}
+		s.z.close()
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("close store %s: %w", s.path, err)
 		}

@@ -339,7 +339,7 @@ func TestSaveDiskFull(t *testing.T) {
 	}
 	big := manyItems("big", 20, t0)
 	for i := range big {
-		big[i].Content = strings.Repeat("<p>正文</p>", 2000)
+		big[i].Content = "<p>" + noise(6000, uint32(i)) + "</p>" // does not compress away
 	}
 	_, err := s.Save(context.Background(), data.FetchResult{State: data.SourceState{SourceID: "src"}, Items: big})
 	if err == nil {

@@ -277,7 +277,7 @@ func (s *Store) withMembers(ctx context.Context, heads []data.Item) ([]data.Stor
 		if err != nil {
 			return nil, err
 		}
-		if err := scanMembers(rows, byID); err != nil {
+		if err := s.scanMembers(rows, byID); err != nil {
 			return nil, err
 		}
 	}
@@ -287,14 +287,14 @@ func (s *Store) withMembers(ctx context.Context, heads []data.Item) ([]data.Stor
 	return stories, nil
 }
 
-func scanMembers(rows *sql.Rows, byID map[int64]*data.Story) error {
+func (s *Store) scanMembers(rows *sql.Rows, byID map[int64]*data.Story) error {
 	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var (
 			story int64
 			m     data.Member
 		)
-		it, err := scanItem(memberScanner{rows, []any{&story, &m.Score, &m.Reason}})
+		it, err := s.scanItem(memberScanner{rows, []any{&story, &m.Score, &m.Reason}})
 		if err != nil {
 			return err
 		}
@@ -346,7 +346,7 @@ func (s *Store) ItemsBetween(ctx context.Context, fromID, toID int64) ([]data.It
 	if err != nil {
 		return nil, fmt.Errorf("read items %d-%d: %w", fromID, toID, err)
 	}
-	items, err := collectItems(rows, int(min(toID-fromID+1, 1024)))
+	items, err := s.collectItems(rows, int(min(toID-fromID+1, 1024)))
 	if err != nil {
 		return nil, fmt.Errorf("read items %d-%d: %w", fromID, toID, err)
 	}
