@@ -8,6 +8,12 @@
 // transactions; reads use a separate pool of read-only connections, which WAL
 // mode lets run beside a writer.
 //
+// The writer is kept for what must be serial. Concurrent Saves share a
+// transaction, each in a savepoint (batch.go); their CPU work (content hash,
+// compression, story sketch) is done before they queue. The search index is
+// built behind the writes, in batches (ftsqueue.go). The WAL is checkpointed
+// by a connection of its own. Content is stored compressed (body.go).
+//
 // All times are stored as INTEGER Unix nanoseconds in UTC (NULL for an
 // unknown time) and returned in UTC. Times outside the range of Unix
 // nanoseconds (years 1678 to 2262) are clamped to it.
