@@ -50,20 +50,59 @@ func (p *Publisher) Handler() http.Handler {
 	mux.HandleFunc("GET /logo.png", serveBytes(logoPNG, "image/png"))
 	mux.HandleFunc("GET /favicon.ico", serveBytes(p.favicon, "image/vnd.microsoft.icon"))
 	mux.HandleFunc("GET /healthz", p.serveHealth)
-	return mux
+	return &router{p: p, mux: mux}
+}
+
+// router sends GET and HEAD requests for the combined feed, the most
+// requested documents, straight to the Publisher and everything else
+// through the mux, which answers them the same way.
+type router struct {
+	p   *Publisher
+	mux *http.ServeMux
+}
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f, ok := combinedFeed(r); ok {
+		rt.p.serveRequest(w, r, kindCombined, "feed", f)
+		return
+	}
+	rt.mux.ServeHTTP(w, r)
+}
+
+// IsCombinedFeed reports whether r is a GET or HEAD request for the
+// combined feed (/feed.atom, /feed.rss or /feed.json, with or without a
+// query): the requests a router in front of the Handler may send straight
+// to it, without matching patterns.
+func IsCombinedFeed(r *http.Request) bool {
+	_, ok := combinedFeed(r)
+	return ok
+}
+
+// combinedFeed reports whether r is a GET or HEAD request for the
+// combined feed (/feed.atom, /feed.rss or /feed.json, with or without a
+// query), and in which format.
+func combinedFeed(r *http.Request) (format, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return 0, false
+	}
+	switch r.URL.Path {
+	case "/feed.atom":
+		return formatAtom, true
+	case "/feed.rss":
+		return formatRSS, true
+	case "/feed.json":
+		return formatJSON, true
+	}
+	return 0, false
 }
 
 // serveRequest reads the document a request asks for and serves it.
 func (p *Publisher) serveRequest(w http.ResponseWriter, r *http.Request, k kind, name string, f format) {
 	s := spec{kind: k, name: name}
-	q := r.URL.Query()
 	var err error
 	switch k {
 	case kindCombined:
 		s.name = ""
-		if s.filter, err = parseFilter(q, p.now(), p.beijing); err == nil && !s.filter.empty() {
-			s.kind = kindFilter
-		}
 	case kindArchive:
 		s.name = ""
 		n, perr := strconv.ParseInt(name, 10, 64)
@@ -73,13 +112,24 @@ func (p *Publisher) serveRequest(w http.ResponseWriter, r *http.Request, k kind,
 		}
 		s.page = n
 	}
-	if err == nil && k != kindArchive {
-		err = parsePaging(q, &s)
+	// Without a query (the common case) there is neither a filter nor a
+	// cursor; archive pages take neither.
+	if r.URL.RawQuery != "" && k != kindArchive {
+		q := r.URL.Query()
+		if k == kindCombined {
+			if s.filter, err = parseFilter(q, p.now(), p.beijing); err == nil && !s.filter.empty() {
+				s.kind = kindFilter
+			}
+		}
+		if err == nil {
+			err = parsePaging(q, &s)
+		}
 	}
-	var bad badRequest
-	if errors.As(err, &bad) {
-		http.Error(w, bad.Error(), http.StatusBadRequest)
-		return
+	if err != nil {
+		if bad := badRequest(""); errors.As(err, &bad) {
+			http.Error(w, bad.Error(), http.StatusBadRequest)
+			return
+		}
 	}
 	if (s.kind == kindFilter || s.dir != pageHead) && p.opts.Allow != nil && !p.opts.Allow(r) {
 		http.Error(w, "too many requests", http.StatusTooManyRequests)
@@ -102,37 +152,22 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request, s spec, f 
 		}
 		return
 	}
-	body, etag := res.body, res.etag
+	c := codingIdentity
+	if acceptsGzip(headerValue(r.Header, "Accept-Encoding")) {
+		c = codingGzip
+	}
 	h := w.Header()
-	if res.immutable {
-		h.Set("Cache-Control", immutable)
-	} else {
-		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(p.opts.MaxAge/time.Second)))
-	}
-	h.Set("Vary", "Accept-Encoding")
-	if p.opts.Hub != "" { // WebSub discovery (W3C WebSub section 4)
-		h.Add("Link", "<"+p.opts.Hub+`>; rel="hub"`)
-		h.Add("Link", "<"+res.self+`>; rel="self"`)
-	}
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body, etag = res.gz, res.gzETag
-	}
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", res.modified.Format(http.TimeFormat))
-	if notModified(r, etag, res.modified) {
+	res.wire.writeHeader(h, c)
+	if notModified(r, res.wire.enc[c].etag, res.modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", res.contentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	if etag == res.gzETag {
-		h.Set("Content-Encoding", "gzip")
+	res.wire.writeEntityHeader(h, c)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body) // a write error means the client has gone
-	}
+	serveBody(w, r, &res.wire.enc[c])
 }
 
 // serveBytes serves an embedded file, cached for a day.
@@ -167,8 +202,10 @@ func (p *Publisher) serveHealth(w http.ResponseWriter, r *http.Request) {
 // notModified applies RFC 9110's conditional GET rules: If-None-Match
 // (weak comparison) wins over If-Modified-Since.
 func notModified(r *http.Request, etag string, modified time.Time) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for _, t := range strings.Split(inm, ",") {
+	if inm := headerValue(r.Header, "If-None-Match"); inm != "" {
+		for inm != "" {
+			var t string
+			t, inm, _ = strings.Cut(inm, ",")
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 			if t == "*" || t == etag {
 				return true
@@ -176,21 +213,34 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 		}
 		return false
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+	if ims := headerValue(r.Header, "If-Modified-Since"); ims != "" {
 		t, err := http.ParseTime(ims)
 		return err == nil && !modified.Truncate(time.Second).After(t)
 	}
 	return false
 }
 
+// headerValue is h.Get(key) for a key in canonical form, without the
+// canonicalisation.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // acceptsGzip reports whether an Accept-Encoding header value allows gzip:
 // gzip or x-gzip with a non-zero q, else a non-zero "*".
 func acceptsGzip(header string) bool {
 	gzipQ, anyQ := -1.0, -1.0
-	for _, part := range strings.Split(header, ",") {
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
 		coding, params, _ := strings.Cut(part, ";")
 		q := 1.0
-		for _, param := range strings.Split(params, ";") {
+		for params != "" {
+			var param string
+			param, params, _ = strings.Cut(params, ";")
 			k, v, ok := strings.Cut(param, "=")
 			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
 				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -200,10 +250,10 @@ func acceptsGzip(header string) bool {
 				q = f
 			}
 		}
-		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip", "x-gzip":
+		switch coding = strings.TrimSpace(coding); {
+		case strings.EqualFold(coding, "gzip"), strings.EqualFold(coding, "x-gzip"):
 			gzipQ = max(gzipQ, q)
-		case "*":
+		case coding == "*":
 			anyQ = max(anyQ, q)
 		}
 	}

@@ -95,6 +95,8 @@ type Publisher struct {
 	dynamic *lru                     // every other document
 
 	notify notifier // the background rebuild for OnPublish
+
+	files string // directory of the combined feed's files; "" for none (ServeFiles)
 }
 
 // slot holds one document's bytes and the state of its build.
@@ -116,6 +118,7 @@ type rendered struct {
 	self         string // the document's URL
 	contentType  string
 	immutable    bool // a full archive page
+	wire         wire // the response headers, set last
 }
 
 // view is what one build needs to know from the Publisher.
@@ -125,6 +128,7 @@ type view struct {
 	sources []data.Source          // the sources the document shows
 	byID    map[string]data.Source // every configured source
 	changed time.Time
+	files   string // where to write the document's files; "" for none
 }
 
 // name names the document in logs and errors.
@@ -290,14 +294,19 @@ func (p *Publisher) build(ctx context.Context, sl *slot, gen uint64, v view) (r 
 		p.mu.Lock()
 		close(sl.building)
 		sl.building = nil
+		var old *rendered // replaced by r
 		switch {
 		case err != nil:
 			sl.failedGen, sl.failedAt, sl.err = gen, p.now(), err
 			r = sl.cur
 		case r != nil:
+			old = sl.cur
 			sl.cur, sl.gen, sl.failedGen, sl.err = r, gen, 0, nil
 		}
 		p.mu.Unlock()
+		if old != nil && old != r {
+			old.retire()
+		}
 		switch {
 		case errors.Is(err, errNotFound):
 			r = nil // a page that no longer exists is not served stale
@@ -305,7 +314,11 @@ func (p *Publisher) build(ctx context.Context, sl *slot, gen uint64, v view) (r 
 			p.log.Error("feed build failed", "feed", v.name(), "serving_stale", r != nil, "err", err)
 		}
 	}()
-	return p.render(ctx, v)
+	r, err = p.render(ctx, v)
+	if err == nil && v.files != "" {
+		p.writeFiles(v.files, r, v.format)
+	}
+	return r, err
 }
 
 // viewLocked captures what a build of s in f needs, or fails with
@@ -313,6 +326,9 @@ func (p *Publisher) build(ctx context.Context, sl *slot, gen uint64, v view) (r 
 // held.
 func (p *Publisher) viewLocked(s spec, f format) (view, error) {
 	v := view{spec: s, format: f, sources: p.sources, byID: p.byID, changed: p.changed}
+	if s.kind == kindCombined && s.dir == pageHead && !s.static {
+		v.files = p.files
+	}
 	switch s.kind {
 	case kindSource:
 		src, ok := p.byID[s.name]
@@ -362,6 +378,7 @@ func (p *Publisher) render(ctx context.Context, v view) (*rendered, error) {
 	}
 	r := newRendered(body, gz, d.updated)
 	r.self, r.contentType, r.immutable = p.url(d.spec, v.format), v.format.contentType(), d.complete
+	r.wire = newWire(r, p.opts.MaxAge, p.opts.Hub)
 	return r, nil
 }
 

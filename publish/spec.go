@@ -124,8 +124,21 @@ func (s spec) fixed() bool {
 	return s.dir == pageHead && !s.static && (s.kind == kindCombined || s.kind == kindSource || s.kind == kindTag)
 }
 
+// combinedKeys are the keys of the combined feed's head documents, by
+// format: what keyOf returns for them, without building strings on every
+// request.
+var combinedKeys = [...]string{formatAtom: "/feed.atom?", formatRSS: "/feed.rss?", formatJSON: "/feed.json?"}
+
 // key identifies s's document in format f in the cache.
 func (s spec) key(f format) string {
+	if s.kind == kindCombined && s.dir == pageHead && !s.static && int(f) < len(combinedKeys) {
+		return combinedKeys[f]
+	}
+	return s.keyOf(f)
+}
+
+// keyOf builds the key of s's document in format f.
+func (s spec) keyOf(f format) string {
 	k := s.path() + "." + f.ext() + "?" + s.query()
 	if !s.filter.since.IsZero() {
 		k += "#since=" + strconv.FormatInt(s.filter.since.UnixNano(), 10)

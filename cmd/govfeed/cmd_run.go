@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"reflect"
 	"syscall"
 	"time"
@@ -109,6 +110,12 @@ func daemon(ctx context.Context, e env, o daemonOptions) error {
 			log.Error("closing store", "err", err)
 		}
 	}()
+
+	// The combined feed, which most readers poll, is sent from files with
+	// sendfile(2), as nginx would send it.
+	if err := a.pub.ServeFiles(filepath.Join(cfg.DataDir, "cache")); err != nil {
+		log.Warn("the combined feed is sent from memory", "err", err)
+	}
 
 	var sv *services
 	sched := fetch.NewScheduler(fetch.SchedulerOptions{

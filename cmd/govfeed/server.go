@@ -15,6 +15,7 @@ import (
 	"github.com/govfeed/govfeed/config/opml"
 	"github.com/govfeed/govfeed/data"
 	"github.com/govfeed/govfeed/fetch"
+	"github.com/govfeed/govfeed/publish"
 	"github.com/govfeed/govfeed/publish/guard"
 	"github.com/govfeed/govfeed/publish/metrics"
 	"github.com/govfeed/govfeed/publish/page"
@@ -99,7 +100,8 @@ func (a *app) sourceIDs() map[string]bool {
 // routes composes the daemon's HTTP surface.
 func (a *app) routes(sv *services) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", sv.met.Middleware("feeds", a.pub.Handler()))
+	feeds := sv.met.Middleware("feeds", a.pub.Handler())
+	mux.Handle("/", feeds)
 	mux.Handle("GET /{$}", sv.met.Middleware("page", sv.page.Handler()))
 	mux.Handle("GET /static/", sv.met.Middleware("static", sv.page.Handler()))
 	mux.Handle("GET /metrics", sv.met.Handler())
@@ -108,7 +110,17 @@ func (a *app) routes(sv *services) http.Handler {
 		mux.Handle("/websub", sv.met.Middleware("websub", sv.limit.Wrap(sv.hub)))
 	}
 	mux.Handle("/admin/", sv.met.Middleware("admin", sv.admin))
-	return guard.MaxBody(a.cfg.Server.MaxBodyBytes, mux)
+	// The combined feed, which most requests ask for, skips the mux: it
+	// would send them to "/" anyway, but matching costs more than serving
+	// the cached bytes.
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if publish.IsCombinedFeed(r) {
+			feeds.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	return guard.MaxBody(a.cfg.Server.MaxBodyBytes, root)
 }
 
 // serveOPML lists the published feeds for a reader to import.

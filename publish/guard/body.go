@@ -10,7 +10,8 @@ const DefaultMaxBodyBytes = 64 << 10
 // Content-Length is answered 413 Request Entity Too Large without calling
 // next; for one that does not (chunked), next reads through
 // http.MaxBytesReader and gets an *http.MaxBytesError past the limit, and
-// the connection is closed after the answer.
+// the connection is closed after the answer. A request without a body
+// (net/http's NoBody, as for every GET) passes untouched.
 func MaxBody(limit int64, next http.Handler) http.Handler {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
@@ -21,7 +22,9 @@ func MaxBody(limit int64, next http.Handler) http.Handler {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.Body != nil && r.Body != http.NoBody { // a GET has none: nothing to cap
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -97,3 +97,18 @@ func TestMaxBodyDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxBodyGETAllocatesNothing checks that a request without a body, as
+// every feed request is, passes without a MaxBytesReader.
+func TestMaxBodyGETAllocatesNothing(t *testing.T) {
+	var body io.ReadCloser
+	h := MaxBody(1024, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { body = r.Body }))
+	r := httptest.NewRequest(http.MethodGet, "/feed.atom", nil)
+	w := httptest.NewRecorder()
+	if allocs := testing.AllocsPerRun(100, func() { h.ServeHTTP(w, r) }); allocs != 0 {
+		t.Errorf("%v allocations per GET, want 0", allocs)
+	}
+	if body != http.NoBody {
+		t.Errorf("the handler got body %T, want http.NoBody", body)
+	}
+}
