@@ -218,12 +218,16 @@ func profileMain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // profileServe serves the combined feed the way the daemon does (the
-// publisher's handler behind the metrics middleware and the body guard, on
-// publish.NewServer) and profiles it under wrk.
+// publisher's handler, sending the combined feed from files, behind the
+// metrics middleware and the body guard, on publish.NewServer) and
+// profiles it under wrk.
 func profileServe(ctx context.Context, st *sqlite.Store, srcs []data.Source, entries int, d time.Duration, out string, stdout io.Writer) error {
 	p := publish.New(publish.Options{Title: "govbench", BaseURL: "http://127.0.0.1", Entries: entries}, st)
 	defer p.Close()
 	p.SetSources(srcs)
+	if err := p.ServeFiles(filepath.Join(out, "cache")); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/", metrics.New().Middleware("feeds", p.Handler()))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
