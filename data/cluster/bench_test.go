@@ -3,10 +3,13 @@ package cluster
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // corpus generates Chinese government news for benchmarks: sentences made
@@ -145,6 +148,51 @@ func BenchmarkNewSketch(b *testing.B) {
 	b.SetBytes(int64(len(d.Title) + len(d.Body)))
 	for b.Loop() {
 		NewSketch(d)
+	}
+}
+
+// BenchmarkNewSketchArticle sketches realistic 2.5 KB government articles
+// (testdata/bench) in Chinese and English, as sanitized HTML and as the
+// flat text the store derives from it (every tag replaced by a space, one
+// line).
+func BenchmarkNewSketchArticle(b *testing.B) {
+	for _, name := range []string{"zh", "en"} {
+		raw, err := os.ReadFile("testdata/bench/" + name + "_article.html")
+		if err != nil {
+			b.Fatal(err)
+		}
+		title := map[string]string{"zh": "全省推进成渝地区双城经济圈建设工作会议召开_四川省人民政府",
+			"en": "Sichuan pushes ahead with the Chengdu-Chongqing economic circle | Sichuan Government"}[name]
+		for _, form := range []string{"html", "text"} {
+			body := string(raw)
+			if form == "text" {
+				body = flatText(body)
+			}
+			d := Doc{ItemID: 1, Title: title, Body: body, Link: "https://www.sc.gov.cn/10462/c1/2026/6/18/0a1b2c3d.shtml", Published: day}
+			b.Run(name+"-"+form, func(b *testing.B) {
+				b.SetBytes(int64(len(d.Title) + len(d.Body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					NewSketch(d)
+				}
+			})
+		}
+	}
+}
+
+// flatText replaces every tag of an HTML fragment by a space.
+func flatText(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			b.Write(z.Text())
+		default:
+			b.WriteByte(' ')
+		}
 	}
 }
 

@@ -7,11 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// docnoRe matches the year and serial of a document number such as
+// docnoExpr matches the year and serial of a document number such as
 // 川府发〔2026〕12号, 国办发[2017]47号 or 粤府办(2020)2号 (NFKC has already made
 // full-width brackets half-width); the agency prefix before the bracket is
-// read by docNumbers.
-var docnoRe = regexp.MustCompile(`[〔\[(【{]\s*((?:19|20)\d{2})\s*[〕\])】}]\s*0*(\d{1,4})\s*号`)
+// read by docNumbers. A match starts with an opening bracket.
+const docnoExpr = `[〔\[(【{]\s*((?:19|20)\d{2})\s*[〕\])】}]\s*0*(\d{1,4})\s*号`
+
+// docnoAt is docnoExpr anchored, tried at each opening bracket; it reads
+// at most 11 runes besides white space and zeros.
+var docnoAt = anchored(docnoExpr, 16, true)
 
 // maxDocPrefix is the most Han characters read before a document number's
 // bracket.
@@ -39,7 +43,11 @@ var citedAfter = regexp.MustCompile(`^\s*\)?\s*(?:文件|文|精神|要求|规�
 // notice's title); numbers cited as the basis of another document
 // (《…》(国办发〔2017〕47号), 根据…, …号文件精神) are blanked but not kept.
 func (x *extractor) docNumbers() {
-	x.each("号", docnoRe, func(s string, m []int) bool {
+	s := x.current()
+	if !strings.Contains(s, "号") {
+		return
+	}
+	x.blankEach(s, scanAt(s, nextDocBracket(s), docnoAt), func(s string, m []int) bool {
 		start := m[0]
 		for start > 0 && (s[start-1] == ' ' || s[start-1] == '\t') {
 			start--
@@ -69,6 +77,34 @@ func (x *extractor) docNumbers() {
 		}
 		return true
 	})
+}
+
+// nextDocBracket returns a next function for scanAt: the opening brackets
+// of docnoExpr, [ ( { 〔 【. It remembers where each comes next, so that
+// the text is searched once per bracket.
+func nextDocBracket(s string) func(int) int {
+	brackets := [...]string{"[", "(", "{", "〔", "【"}
+	var at [len(brackets)]int // next occurrence; -1: none; < from: to find
+	for k := range at {
+		at[k] = -2
+	}
+	return func(from int) int {
+		best := -1
+		for k, b := range brackets {
+			if at[k] != -1 && at[k] < from {
+				at[k] = -1
+				if from <= len(s) {
+					if j := strings.Index(s[from:], b); j >= 0 {
+						at[k] = from + j
+					}
+				}
+			}
+			if at[k] >= 0 && (best < 0 || at[k] < best) {
+				best = at[k]
+			}
+		}
+		return best
+	}
 }
 
 // cleanDocPrefix cuts the Han run before a document number's bracket after

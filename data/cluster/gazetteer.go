@@ -1,5 +1,7 @@
 package cluster
 
+import "strings"
+
 // place is one gazetteer entry: a canonical romanised id and the names it
 // goes by in Chinese and English. Aliases such as 川渝 stand for two places.
 type place struct {
@@ -142,8 +144,36 @@ var provinceLevel = func() map[uint64]bool {
 // gazetteer indexes places and events for one-pass matching.
 type gazetteer struct {
 	zhByFirst map[rune][]gazName // Chinese names by first rune, longest first
+	first     runeSet            // the keys of zhByFirst
 	en        map[string][]string
-	enMaxLen  int // most words in an English name
+	enMaxLen  int            // most words in an English name
+	enFirst   map[string]int // most words of the English names that start with a word
+	// enFirstBits has bit c&63 of word n&31 set for the first words
+	// of length n that start with byte c: a cheap test before enFirst.
+	enFirstBits [32]uint64
+}
+
+// mayStartEn reports whether an English name may start with the word w.
+func (g *gazetteer) mayStartEn(w string) bool {
+	if w != "" && g.enFirstBits[len(w)&31]&(1<<(w[0]&63)) == 0 {
+		return false
+	}
+	_, ok := g.enFirst[w]
+	return ok
+}
+
+// runeSet is a set of runes below 0x10000.
+type runeSet [1 << 10]uint64
+
+func (s *runeSet) add(r rune) {
+	if r < 1<<16 {
+		s[r>>6] |= 1 << (r & 63)
+	}
+}
+
+// has reports whether r is in the set; it is false for every r >= 0x10000.
+func (s *runeSet) has(r rune) bool {
+	return r < 1<<16 && s[r>>6]&(1<<(r&63)) != 0
 }
 
 // gazName is one Chinese name and the entity strings it stands for.
@@ -156,11 +186,15 @@ type gazName struct {
 var gaz = buildGazetteer()
 
 func buildGazetteer() gazetteer {
-	g := gazetteer{zhByFirst: map[rune][]gazName{}, en: map[string][]string{}}
+	g := gazetteer{zhByFirst: map[rune][]gazName{}, en: map[string][]string{}, enFirst: map[string]int{}}
 	add := func(zh, en []string, ents []string) {
 		for _, n := range zh {
 			r, _ := decodeRune(n)
 			g.zhByFirst[r] = append(g.zhByFirst[r], gazName{n, ents})
+			if r >= 1<<16 {
+				panic("gazetteer: " + n + " starts beyond the BMP")
+			}
+			g.first.add(r)
 		}
 		for _, n := range en {
 			g.en[n] = append(g.en[n], ents...)
@@ -187,6 +221,15 @@ func buildGazetteer() gazetteer {
 			}
 		}
 		g.zhByFirst[r] = ns
+	}
+	// A name of n words matches only from its first word, and only n at
+	// a time (words have no spaces).
+	for n := range g.en {
+		parts := strings.Split(n, " ")
+		g.enFirst[parts[0]] = min(g.enMaxLen, max(g.enFirst[parts[0]], len(parts)))
+		if p := parts[0]; p != "" {
+			g.enFirstBits[len(p)&31] |= 1 << (p[0] & 63)
+		}
 	}
 	return g
 }

@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"container/heap"
 	"slices"
 	"sync"
 )
@@ -26,25 +25,79 @@ type Match struct {
 // rules. Entries published more than Options.Window before the newest
 // added are evicted, so memory is bounded by the number of items in one
 // window, not by the store. An Index is safe for concurrent use.
+//
+// Its memory is a few flat arrays: per entry a fixed record with its
+// MinHash (slots) and its entity and document hashes (arena); per bucket
+// key a 5-byte cell of a hash table that stores no keys (singles), since
+// an entry's keys can be recomputed from it. A bucket of one entry is just
+// its cell; a bucket of more (buckets) also has a record with its key and
+// entries in the order they were added.
 type Index struct {
-	mu      sync.Mutex
-	o       Options
-	slots   []slot
-	free    []int32
-	byID    map[int64]int32
-	buckets map[uint64][]int32
-	ages    ageHeap
+	mu    sync.Mutex
+	o     Options
+	slots []slot
+	free  []int32
+	// arena holds each entry's entity values then its document-number
+	// hashes; removed entries leave garbage until compaction.
+	arena   []uint64
+	garbage int
+	// other holds the languages of entries other than "", zh and en.
+	other   map[int32]string
+	byID    table // slot by item id
+	singles table // bucket key: singleRef or bucketRef
+	buckets []bucket
+	ages    []int32 // min-heap of the live slots by publication time
 	newest  int64
 	epoch   uint32
-	keyBuf  []uint64
+	keyBuf  []uint64 // keys of the entry being added, removed or queried
+	keyBuf2 []uint64 // keys of an entry whose key the table needs
 }
 
-// slot holds one entry; gen tells a live heap record from a stale one.
+// slot holds one entry. The fields Best reads first come first, then the
+// MinHash, in the order it reads them.
 type slot struct {
 	stamp uint32 // last Best call that visited it
-	gen   uint32
+	age   int32  // its index in ages
+	id    int64
+	pub   int64 // Unix seconds; noTime when unknown
+	link  uint64
+	off   uint32 // of its entities in arena
+	nEnts uint32
+	nDocs uint32
+	lang  uint8
+	hasMH bool
 	live  bool
-	c     compiled
+	mh    [SketchSize]uint32 // when hasMH
+}
+
+// Languages of a slot.
+const (
+	langNone uint8 = iota
+	langZH
+	langEN
+	langOther // in Index.other
+)
+
+// bucket is a bucket of more than one entry (or of one that singles
+// cannot reference).
+type bucket struct {
+	key   uint64
+	slots []int32 // in the order added; an entry with a key twice is here twice
+}
+
+// References in singles: an entry and the number of its key (its index in
+// keys), or with bucketRef set, an index in buckets.
+const (
+	bucketRef  = 1 << 31
+	keyBits    = 9
+	maxSingles = 1 << (31 - keyBits) // slots that singleRef can hold
+)
+
+func singleRef(i int32, k int) (uint32, bool) {
+	if i >= maxSingles || k >= 1<<keyBits {
+		return 0, false
+	}
+	return uint32(i)<<keyBits | uint32(k), true
 }
 
 // NewIndex returns an empty index. Zero option fields take their defaults;
@@ -53,14 +106,14 @@ func NewIndex(o Options) *Index {
 	enabled := o.Enabled
 	o = o.withDefaults()
 	o.Enabled = enabled
-	return &Index{o: o, byID: map[int64]int32{}, buckets: map[uint64][]int32{}, newest: noTime}
+	return &Index{o: o, newest: noTime}
 }
 
 // Len returns the number of sketches held.
 func (ix *Index) Len() int {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	return len(ix.byID)
+	return len(ix.ages)
 }
 
 // Add indexes the sketch of item id, replacing an earlier sketch of the same
@@ -86,29 +139,83 @@ func (ix *Index) Add(id int64, s Sketch) {
 	if c.pub < ix.newest-win {
 		return
 	}
+	i := ix.store(&c, s.Lang)
+	ix.byID.insert(hashID(id), uint32(i), ix.idKey)
+	ix.keyBuf = ix.keys(&c, ix.keyBuf[:0])
+	for k, h := range ix.keyBuf {
+		ix.bucketAdd(h, i, k)
+	}
+	ix.agePush(i)
+	for len(ix.ages) > 0 && ix.slots[ix.ages[0]].pub < ix.newest-win {
+		ix.remove(ix.slots[ix.ages[0]].id)
+	}
+}
+
+// store puts c in a free slot and returns it.
+func (ix *Index) store(c *compiled, lang string) int32 {
 	var i int32
 	if n := len(ix.free); n > 0 {
 		i = ix.free[n-1]
 		ix.free = ix.free[:n-1]
 	} else {
-		ix.slots = append(ix.slots, slot{})
+		ix.slots = append(growFor(ix.slots, 1), slot{})
 		i = int32(len(ix.slots) - 1)
 	}
-	sl := &ix.slots[i]
-	sl.c, sl.live = c, true
-	sl.gen++
-	ix.byID[id] = i
-	ix.keyBuf = ix.keys(&sl.c, ix.keyBuf[:0])
-	for _, k := range ix.keyBuf {
-		ix.buckets[k] = append(ix.buckets[k], i)
+	s := &ix.slots[i]
+	*s = slot{id: c.id, pub: c.pub, link: c.link, off: uint32(len(ix.arena)),
+		nEnts: uint32(len(c.ents)), nDocs: uint32(len(c.docs)), hasMH: c.mh != nil, live: true}
+	if c.mh != nil {
+		copy(s.mh[:], c.mh)
 	}
-	heap.Push(&ix.ages, age{pub: c.pub, slot: i, gen: sl.gen})
-	for len(ix.ages) > 0 && ix.ages[0].pub < ix.newest-win {
-		a := heap.Pop(&ix.ages).(age)
-		if s := &ix.slots[a.slot]; s.live && s.gen == a.gen {
-			ix.remove(s.c.id)
+	ix.arena = append(append(growFor(ix.arena, len(c.ents)+len(c.docs)), c.ents...), c.docs...)
+	switch lang {
+	case "":
+		ix.slots[i].lang = langNone
+	case "zh":
+		ix.slots[i].lang = langZH
+	case "en":
+		ix.slots[i].lang = langEN
+	default:
+		ix.slots[i].lang = langOther
+		if ix.other == nil {
+			ix.other = map[int32]string{}
 		}
+		ix.other[i] = lang
 	}
+	return i
+}
+
+// growFor returns s with room for extra more elements, growing it by an
+// eighth rather than append's quarter: the index's arrays are large and
+// long-lived, so their spare capacity is memory held for nothing.
+func growFor[T any](s []T, extra int) []T {
+	if len(s)+extra <= cap(s) {
+		return s
+	}
+	n := len(s) + extra
+	t := make([]T, len(s), n+n/8+16)
+	copy(t, s)
+	return t
+}
+
+// view returns slot i as the merge rule reads it; it is valid until the
+// index changes.
+func (ix *Index) view(i int32) compiled {
+	s := &ix.slots[i]
+	e, d := s.off+s.nEnts, s.off+s.nEnts+s.nDocs
+	c := compiled{id: s.id, pub: s.pub, link: s.link, ents: ix.arena[s.off:e:e], docs: ix.arena[e:d:d]}
+	if s.hasMH {
+		c.mh = s.mh[:]
+	}
+	switch s.lang {
+	case langZH:
+		c.lang = "zh"
+	case langEN:
+		c.lang = "en"
+	case langOther:
+		c.lang = ix.other[i]
+	}
+	return c
 }
 
 // Remove drops the sketch of item id, if held.
@@ -119,27 +226,147 @@ func (ix *Index) Remove(id int64) {
 }
 
 func (ix *Index) remove(id int64) {
-	i, ok := ix.byID[id]
-	if !ok {
+	cell := ix.byID.lookup(hashID(id), func(ref uint32) bool { return ix.slots[ref].id == id })
+	if cell < 0 {
 		return
 	}
-	sl := &ix.slots[i]
-	ix.keyBuf = ix.keys(&sl.c, ix.keyBuf[:0])
-	for _, k := range ix.keyBuf {
-		b := ix.buckets[k]
-		if j := slices.Index(b, i); j >= 0 {
-			b = slices.Delete(b, j, j+1) // keep insertion order: Best scans the newest
-		}
-		if len(b) == 0 {
-			delete(ix.buckets, k)
-		} else {
-			ix.buckets[k] = b
+	i := int32(ix.byID.refs[cell])
+	ix.byID.remove(cell, ix.idKey)
+	c := ix.view(i)
+	ix.keyBuf = ix.keys(&c, ix.keyBuf[:0])
+	for _, h := range ix.keyBuf {
+		ix.bucketRemove(h, i)
+	}
+	ix.ageRemove(i)
+	s := &ix.slots[i]
+	ix.garbage += int(s.nEnts + s.nDocs)
+	if s.lang == langOther {
+		delete(ix.other, i)
+	}
+	*s = slot{}
+	ix.free = append(ix.free, i)
+	if len(ix.free) == len(ix.slots) {
+		ix.slots, ix.free, ix.arena, ix.garbage = ix.slots[:0], ix.free[:0], ix.arena[:0], 0
+	} else if ix.garbage > 4096 && 2*ix.garbage > len(ix.arena) {
+		ix.compact()
+	}
+}
+
+// compact drops the garbage of arena, leaving room for as much again:
+// the next compaction comes when garbage exceeds what is live.
+func (ix *Index) compact() {
+	live := len(ix.arena) - ix.garbage
+	arena := make([]uint64, 0, 2*live+1024)
+	for i := range ix.slots {
+		if s := &ix.slots[i]; s.live {
+			off := len(arena)
+			arena = append(arena, ix.arena[s.off:s.off+s.nEnts+s.nDocs]...)
+			s.off = uint32(off)
 		}
 	}
-	delete(ix.byID, id)
-	sl.c, sl.live = compiled{}, false
-	ix.free = append(ix.free, i)
+	ix.arena, ix.garbage = arena, 0
 }
+
+// bucketAdd appends slot i, whose key number k is h, to bucket h.
+func (ix *Index) bucketAdd(h uint64, i int32, k int) {
+	cell := ix.singles.lookup(h, func(ref uint32) bool { return ix.refKey(ref) == h })
+	if cell < 0 {
+		ref, ok := singleRef(i, k)
+		if !ok {
+			ref = ix.newBucket(h, []int32{i})
+		}
+		ix.singles.insert(h, ref, ix.refKey)
+		return
+	}
+	switch ref := ix.singles.refs[cell]; {
+	case ref&bucketRef != 0:
+		b := &ix.buckets[ref&^bucketRef]
+		b.slots = append(b.slots, i)
+	default:
+		ix.singles.refs[cell] = ix.newBucket(h, []int32{int32(ref >> keyBits), i})
+	}
+}
+
+// bucketRemove removes the first occurrence of slot i from bucket h.
+func (ix *Index) bucketRemove(h uint64, i int32) {
+	cell := ix.singles.lookup(h, func(ref uint32) bool { return ix.refKey(ref) == h })
+	if cell < 0 {
+		return
+	}
+	ref := ix.singles.refs[cell]
+	if ref&bucketRef == 0 {
+		ix.singles.remove(cell, ix.refKey)
+		return
+	}
+	bi := int32(ref &^ bucketRef)
+	b := &ix.buckets[bi]
+	if j := slices.Index(b.slots, i); j >= 0 {
+		b.slots = slices.Delete(b.slots, j, j+1) // keep the order: Best scans the newest
+	}
+	switch len(b.slots) {
+	case 0:
+		ix.singles.remove(cell, ix.refKey)
+	case 1:
+		r, ok := singleRef(b.slots[0], ix.keyNumber(b.slots[0], h))
+		if !ok {
+			return
+		}
+		ix.singles.refs[cell] = r
+	default:
+		return
+	}
+	ix.dropBucket(bi)
+}
+
+// newBucket adds a bucket and returns its reference.
+func (ix *Index) newBucket(h uint64, slots []int32) uint32 {
+	ix.buckets = append(growFor(ix.buckets, 1), bucket{key: h, slots: slots})
+	return bucketRef | uint32(len(ix.buckets)-1)
+}
+
+// dropBucket removes bucket bi, which singles no longer references,
+// moving the last bucket into its place.
+func (ix *Index) dropBucket(bi int32) {
+	last := int32(len(ix.buckets) - 1)
+	if bi != last {
+		h := ix.buckets[last].key
+		cell := ix.singles.lookup(h, func(ref uint32) bool { return ref == bucketRef|uint32(last) })
+		ix.buckets[bi] = ix.buckets[last]
+		ix.singles.refs[cell] = bucketRef | uint32(bi)
+	}
+	ix.buckets[last] = bucket{}
+	ix.buckets = ix.buckets[:last]
+}
+
+// refKey returns the key of a reference in singles.
+func (ix *Index) refKey(ref uint32) uint64 {
+	if ref&bucketRef != 0 {
+		return ix.buckets[ref&^bucketRef].key
+	}
+	return ix.slotKey(int32(ref>>keyBits), int(ref&(1<<keyBits-1)))
+}
+
+// slotKey returns key number k of slot i: a band, cheaply, or another key.
+func (ix *Index) slotKey(i int32, k int) uint64 {
+	if s := &ix.slots[i]; s.hasMH && k < ix.o.Bands {
+		return ix.bandKey(s.mh[:], k)
+	}
+	c := ix.view(i)
+	ix.keyBuf2 = ix.keys(&c, ix.keyBuf2[:0])
+	return ix.keyBuf2[k]
+}
+
+// keyNumber returns the number of the first key of slot i that is h.
+func (ix *Index) keyNumber(i int32, h uint64) int {
+	c := ix.view(i)
+	ix.keyBuf2 = ix.keys(&c, ix.keyBuf2[:0])
+	return slices.Index(ix.keyBuf2, h)
+}
+
+// idKey returns the byID key of a slot.
+func (ix *Index) idKey(ref uint32) uint64 { return hashID(ix.slots[ref].id) }
+
+func hashID(id int64) uint64 { return mix64(uint64(id)) }
 
 // Best returns the best candidate for s that passes the merge rule (see
 // decide in rule.go): the highest Score, then the earliest published, then
@@ -160,35 +387,47 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 	}
 	var (
 		best    verdict
-		bestC   *compiled
+		bestC   compiled
 		matched bool
 	)
+	visit := func(i int32) {
+		sl := &ix.slots[i]
+		if sl.stamp == ix.epoch {
+			return
+		}
+		sl.stamp = ix.epoch
+		if s.ItemID != 0 && sl.id == s.ItemID {
+			return
+		}
+		c := ix.view(i)
+		v, ok := decide(&q, &c, &ix.o)
+		if !ok {
+			return
+		}
+		if !matched || better(v, &c, best, &bestC) {
+			best, bestC, matched = v, c, true
+		}
+	}
 	ix.keyBuf = ix.keys(&q, ix.keyBuf[:0])
-	for _, k := range ix.keyBuf {
-		b := ix.buckets[k]
+	for _, h := range ix.keyBuf {
+		cell := ix.singles.lookup(h, func(ref uint32) bool { return ix.refKey(ref) == h })
+		if cell < 0 {
+			continue
+		}
+		ref := ix.singles.refs[cell]
+		if ref&bucketRef == 0 {
+			visit(int32(ref >> keyBits))
+			continue
+		}
+		b := ix.buckets[ref&^bucketRef].slots
 		for n := len(b) - 1; n >= max(0, len(b)-maxScan); n-- {
-			i := b[n]
-			sl := &ix.slots[i]
-			if sl.stamp == ix.epoch {
-				continue
-			}
-			sl.stamp = ix.epoch
-			if s.ItemID != 0 && sl.c.id == s.ItemID {
-				continue
-			}
-			v, ok := decide(&q, &sl.c, &ix.o)
-			if !ok {
-				continue
-			}
-			if !matched || better(v, &sl.c, best, bestC) {
-				best, bestC, matched = v, &sl.c, true
-			}
+			visit(b[n])
 		}
 	}
 	if !matched {
 		return Match{}, false
 	}
-	return Match{ItemID: bestC.id, Score: best.score, Reason: reason(best, s, bestC)}, true
+	return Match{ItemID: bestC.id, Score: best.score, Reason: reason(best, s, &bestC)}, true
 }
 
 // better orders candidates: higher score, then earlier, then smaller id.
@@ -202,7 +441,7 @@ func better(v verdict, c *compiled, w verdict, d *compiled) bool {
 	return c.id < d.id
 }
 
-// Key families, salted apart in one bucket map.
+// Key families, salted apart in one bucket table.
 const (
 	saltBand uint64 = 0x6c7368 << 40 // "lsh"
 	saltDoc  uint64 = 0x646f63 << 40 // "doc"
@@ -227,14 +466,9 @@ const (
 // texts differ. Pair keys use people, named documents, ordinals, numbers
 // and places below province level, in that order, up to maxPairEntities.
 func (ix *Index) keys(c *compiled, dst []uint64) []uint64 {
-	r := ix.o.Rows
-	if c.hasMH {
+	if c.mh != nil {
 		for b := 0; b < ix.o.Bands; b++ {
-			h := saltBand ^ uint64(b)
-			for _, v := range c.mh[b*r : b*r+r] {
-				h = mix64(h ^ uint64(v))
-			}
-			dst = append(dst, h)
+			dst = append(dst, ix.bandKey(c.mh, b))
 		}
 	}
 	for _, d := range c.docs {
@@ -266,23 +500,69 @@ func (ix *Index) keys(c *compiled, dst []uint64) []uint64 {
 	return dst
 }
 
-// age is a heap record: when a slot's entry was published.
-type age struct {
-	pub  int64
-	slot int32
-	gen  uint32
+// bandKey returns the key of LSH band b of a MinHash.
+func (ix *Index) bandKey(mh []uint32, b int) uint64 {
+	r := ix.o.Rows
+	h := saltBand ^ uint64(b)
+	for _, v := range mh[b*r : b*r+r] {
+		h = mix64(h ^ uint64(v))
+	}
+	return h
 }
 
-// ageHeap is a min-heap of ages, oldest first.
-type ageHeap []age
+// The age heap: ages is a min-heap of live slots by publication time, and
+// each slot knows its index in it.
 
-func (h ageHeap) Len() int           { return len(h) }
-func (h ageHeap) Less(i, j int) bool { return h[i].pub < h[j].pub }
-func (h ageHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *ageHeap) Push(x any)        { *h = append(*h, x.(age)) }
-func (h *ageHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (ix *Index) agePush(i int32) {
+	ix.ages = append(ix.ages, i)
+	ix.slots[i].age = int32(len(ix.ages) - 1)
+	ix.ageUp(len(ix.ages) - 1)
+}
+
+func (ix *Index) ageRemove(i int32) {
+	j, last := int(ix.slots[i].age), len(ix.ages)-1
+	if j != last {
+		ix.ageSwap(j, last)
+	}
+	ix.ages = ix.ages[:last]
+	if j != last {
+		ix.ageDown(j)
+		ix.ageUp(j)
+	}
+}
+
+func (ix *Index) ageLess(a, b int) bool { return ix.slots[ix.ages[a]].pub < ix.slots[ix.ages[b]].pub }
+
+func (ix *Index) ageSwap(a, b int) {
+	ix.ages[a], ix.ages[b] = ix.ages[b], ix.ages[a]
+	ix.slots[ix.ages[a]].age, ix.slots[ix.ages[b]].age = int32(a), int32(b)
+}
+
+func (ix *Index) ageUp(j int) {
+	for j > 0 {
+		p := (j - 1) / 2
+		if !ix.ageLess(j, p) {
+			return
+		}
+		ix.ageSwap(j, p)
+		j = p
+	}
+}
+
+func (ix *Index) ageDown(j int) {
+	for {
+		l := 2*j + 1
+		if l >= len(ix.ages) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(ix.ages) && ix.ageLess(r, l) {
+			m = r
+		}
+		if !ix.ageLess(m, j) {
+			return
+		}
+		ix.ageSwap(j, m)
+		j = m
+	}
 }

@@ -24,24 +24,51 @@ var hashParams = func() (p [SketchSize][2]uint64) {
 	return p
 }()
 
-// minHash returns the MinHash signature of a set of shingle hashes, or nil
-// for an empty set.
-func minHash(set []uint64) []uint32 {
-	if len(set) == 0 {
+// minHasher computes the MinHash signature of a set of shingle hashes
+// added one by one (adding one twice changes nothing).
+type minHasher struct {
+	mh  [SketchSize]uint32
+	buf [4]uint64
+	n   int // in buf
+	any bool
+}
+
+// add adds one shingle hash. Hashes are folded in four at a time, so that
+// each pair of hash parameters and each minimum is loaded once for four
+// products.
+func (m *minHasher) add(x uint64) {
+	if !m.any {
+		for i := range m.mh {
+			m.mh[i] = math.MaxUint32
+		}
+		m.any = true
+	}
+	m.buf[m.n] = x
+	if m.n++; m.n < len(m.buf) {
+		return
+	}
+	m.n = 0
+	p, mh := &hashParams, &m.mh
+	x0, x1, x2, x3 := m.buf[0], m.buf[1], m.buf[2], m.buf[3]
+	for i := range SketchSize {
+		a, b := p[i][0], p[i][1]
+		mh[i] = min(mh[i], uint32((a*x0+b)>>32), uint32((a*x1+b)>>32), uint32((a*x2+b)>>32), uint32((a*x3+b)>>32))
+	}
+}
+
+// sum returns the signature, or nil when no hash was added.
+func (m *minHasher) sum() []uint32 {
+	if !m.any {
 		return nil
 	}
-	var mh [SketchSize]uint32
-	for i := range mh {
-		mh[i] = math.MaxUint32
-	}
-	for _, x := range set {
-		for i := range mh {
-			if v := uint32((hashParams[i][0]*x + hashParams[i][1]) >> 32); v < mh[i] {
-				mh[i] = v
-			}
+	p := &hashParams
+	for _, x := range m.buf[:m.n] {
+		for i := range SketchSize {
+			m.mh[i] = min(m.mh[i], uint32((p[i][0]*x+p[i][1])>>32))
 		}
 	}
-	return mh[:]
+	m.n = 0
+	return append([]uint32(nil), m.mh[:]...)
 }
 
 // Similarity returns the estimated Jaccard similarity of the shingle sets of
@@ -64,5 +91,26 @@ func jaccard(a, b []uint32) float64 {
 	return float64(eq) / float64(len(a))
 }
 
-// decodeRune is utf8.DecodeRuneInString, named for brevity.
-func decodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
+// decodeRune is utf8.DecodeRuneInString, faster for CJK ideographs.
+func decodeRune(s string) (rune, int) {
+	if isHanAt(s, 0) {
+		return hanRune(s, 0), 3
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
+// isHanAt reports whether s[i:] starts with a CJK ideograph of the main
+// block, U+4E00 to U+9FFF: a valid three-byte sequence with lead byte E4
+// (and second byte from B8) to E9. Hot loops test it before decoding.
+func isHanAt[T string | []byte](s T, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c := s[i]
+	return (c-0xe5 <= 0xe9-0xe5 || c == 0xe4 && s[i+1] >= 0xb8) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80
+}
+
+// hanRune decodes the ideograph at s[i:] (isHanAt).
+func hanRune[T string | []byte](s T, i int) rune {
+	return rune(s[i]&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+}

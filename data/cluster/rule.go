@@ -8,28 +8,29 @@ import (
 	"strings"
 )
 
-// compiled is the compact form of a Sketch that the Index keeps and the
-// merge rule reads: hashes instead of strings, entities as sorted uint64s
-// with the kind letter in the top byte.
+// compiled is the form of a Sketch the merge rule reads: hashes instead of
+// strings, entities as sorted uint64s with the kind letter in the top
+// byte. The Index keeps its parts in flat arrays and reads entries through
+// compiled views of them.
 type compiled struct {
-	id    int64
-	pub   int64 // Unix seconds; noTime when unknown
-	lang  string
-	link  uint64
-	hasMH bool // false for an empty text or a MinHash of another length
-	mh    [SketchSize]uint32
-	docs  []uint64 // sorted hashes of DocNumbers
-	ents  []uint64 // sorted; kind<<56 | value
+	id   int64
+	pub  int64 // Unix seconds; noTime when unknown
+	lang string
+	link uint64
+	mh   []uint32 // SketchSize values; nil for an empty text or a MinHash of another length
+	docs []uint64 // sorted hashes of DocNumbers
+	ents []uint64 // sorted; kind<<56 | value
 }
 
 // jaccard is Similarity on compiled sketches.
 func (c *compiled) jaccard(d *compiled) float64 {
-	if !c.hasMH || !d.hasMH {
+	if c.mh == nil || d.mh == nil {
 		return 0
 	}
+	a, b := (*[SketchSize]uint32)(c.mh), (*[SketchSize]uint32)(d.mh)
 	eq := 0
-	for i, v := range c.mh {
-		if d.mh[i] == v {
+	for i, v := range a {
+		if b[i] == v {
 			eq++
 		}
 	}
@@ -41,12 +42,11 @@ const noTime = math.MinInt64
 
 const valueMask = 1<<56 - 1
 
-// compile converts a Sketch to its compact form.
+// compile converts a Sketch to its compact form; c.mh is s.MinHash.
 func compile(s Sketch) compiled {
 	c := compiled{id: s.ItemID, pub: noTime, lang: s.Lang, link: s.Link}
 	if len(s.MinHash) == SketchSize {
-		c.hasMH = true
-		copy(c.mh[:], s.MinHash)
+		c.mh = s.MinHash
 	}
 	if !s.Published.IsZero() {
 		c.pub = s.Published.Unix()

@@ -1,9 +1,9 @@
 package cluster
 
 import (
-	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Shingle sizes. Chinese text is shingled as overlapping runs of zhGram
@@ -30,91 +30,137 @@ var enStop = func() map[string]bool {
 	return m
 }()
 
-// shingles returns the distinct 64-bit hashes of the shingles of a cleaned,
-// lower-cased text in language lang.
-func shingles(text, lang string) []uint64 {
-	var hs []uint64
+// shingleMinHash returns the MinHash of the shingles of a cleaned,
+// lower-cased text in language lang, or nil when it has none.
+func shingleMinHash(text, lang string) []uint32 {
+	var m minHasher
 	if lang == "zh" {
-		hs = zhShingles(text)
+		zhShingles(text, &m)
 	} else {
-		hs = enShingles(text)
+		enShingles(text, &m)
 	}
-	slices.Sort(hs)
-	return slices.Compact(hs)
+	return m.sum()
 }
 
 // zhShingles hashes token trigrams within each punctuation-delimited
 // segment; a segment shorter than zhGram is one shingle.
-func zhShingles(text string) []uint64 {
-	var hs []uint64
-	seg := make([]string, 0, 64)
-	flush := func() {
-		if len(seg) == 0 {
-			return
-		}
-		if len(seg) < zhGram {
-			hs = append(hs, hashTokens(seg))
-		}
-		for i := 0; i+zhGram <= len(seg); i++ {
-			hs = append(hs, hashTokens(seg[i:i+zhGram]))
-		}
-		seg = seg[:0]
-	}
+func zhShingles(text string, m *minHasher) {
+	var (
+		toks [zhGram]string // the last tokens of the segment
+		n    int            // tokens in the segment
+	)
 	for i := 0; i < len(text); {
-		r, n := decodeRune(text[i:])
-		switch {
-		case isHan(r):
-			seg = append(seg, text[i:i+n])
-			i += n
-		case isWordRune(r):
-			j := i + n
-			for j < len(text) {
-				r2, n2 := decodeRune(text[j:])
-				if !isWordRune(r2) || isHan(r2) {
-					break
-				}
-				j += n2
+		var tok string
+		if isHanAt(text, i) {
+			tok = text[i : i+3]
+			i += 3
+		} else {
+			var (
+				r  rune
+				rn = 1
+			)
+			if c := text[i]; c < utf8.RuneSelf {
+				r = rune(c)
+			} else {
+				r, rn = utf8.DecodeRuneInString(text[i:])
 			}
-			seg = append(seg, text[i:j])
-			i = j
-		case unicode.IsSpace(r):
-			i += n
-		default:
-			flush()
-			i += n
+			switch {
+			case isHan(r):
+				tok = text[i : i+rn]
+				i += rn
+			case isWordRune(r):
+				j := i + rn
+				for j < len(text) {
+					if c := text[j]; c < utf8.RuneSelf {
+						if !isASCIIAlnum(c) {
+							break
+						}
+						j++
+						continue
+					}
+					r2, n2 := utf8.DecodeRuneInString(text[j:])
+					if !isWordRune(r2) || isHan(r2) {
+						break
+					}
+					j += n2
+				}
+				tok = text[i:j]
+				i = j
+			case unicode.IsSpace(r):
+				i += rn
+				continue
+			default: // punctuation ends the segment
+				if n > 0 && n < zhGram {
+					m.add(hashTokens(toks[:n]))
+				}
+				n = 0
+				i += rn
+				continue
+			}
+		}
+		if n < zhGram {
+			toks[n] = tok
+		} else {
+			copy(toks[:], toks[1:])
+			toks[zhGram-1] = tok
+		}
+		if n++; n >= zhGram {
+			m.add(hashTokens(toks[:]))
 		}
 	}
-	flush()
-	return hs
+	if n > 0 && n < zhGram {
+		m.add(hashTokens(toks[:n]))
+	}
 }
 
-// enWords returns the content words of a lower-cased English text.
-func enWords(text string) []string {
-	var ws []string
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) || isHan(r) }) {
-		if enStop[w] {
-			continue
+// enWords calls f with each content word of a lower-cased English text:
+// the runs of letters and digits other than Han, stop words dropped,
+// stemmed.
+func enWords(text string, f func(w string)) {
+	start := -1
+	for i := 0; i <= len(text); {
+		word, n := false, 1
+		if i < len(text) {
+			if c := text[i]; c < utf8.RuneSelf {
+				word = isASCIIAlnum(c)
+			} else {
+				var r rune
+				r, n = utf8.DecodeRuneInString(text[i:])
+				word = isWordRune(r) && !isHan(r)
+			}
 		}
-		ws = append(ws, stem(w))
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			if w := text[start:i]; !enStop[w] {
+				f(stem(w))
+			}
+			start = -1
+		}
+		i += n
 	}
-	return ws
 }
 
 // enShingles hashes word bigrams of content words; a text of one word is
 // one shingle.
-func enShingles(text string) []uint64 {
-	ws := enWords(text)
-	if len(ws) == 0 {
-		return nil
+func enShingles(text string, m *minHasher) {
+	var ws [enGram]string
+	n := 0
+	enWords(text, func(w string) {
+		if n < enGram {
+			ws[n] = w
+		} else {
+			copy(ws[:], ws[1:])
+			ws[enGram-1] = w
+		}
+		if n++; n >= enGram {
+			m.add(hashTokens(ws[:]))
+		}
+	})
+	if n > 0 && n < enGram {
+		m.add(hashTokens(ws[:n]))
 	}
-	if len(ws) < enGram {
-		return []uint64{hashTokens(ws)}
-	}
-	hs := make([]uint64, 0, len(ws))
-	for i := 0; i+enGram <= len(ws); i++ {
-		hs = append(hs, hashTokens(ws[i:i+enGram]))
-	}
-	return hs
 }
 
 // stem removes a plural or possessive ending.
@@ -129,7 +175,63 @@ func stem(w string) string {
 }
 
 // isWordRune reports whether r is part of a word: a letter or digit.
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isASCIIAlnum(byte(r))
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// lowerText is strings.ToLower(s), faster on Chinese text: ASCII and CJK
+// ideographs are handled without unicode's tables.
+func lowerText(s string) string {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				break
+			}
+			i++
+			continue
+		}
+		if isHanAt(s, i) {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r != utf8.RuneError && unicode.ToLower(r) == r {
+			i += n
+			continue
+		}
+		break
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, i, len(s)+utf8.UTFMax)
+	copy(b, s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		if isHanAt(s, i) {
+			b = append(b, s[i:i+3]...)
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		i += n
+	}
+	return string(b)
+}
 
 // hashTokens hashes a token sequence with FNV-1a and a final mix. The
 // function is part of the persisted sketch format: never change it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/govfeed/govfeed/data"
 )
@@ -60,16 +61,21 @@ type Sketch struct {
 // English) into a MinHash, and extracts document numbers and entities.
 func NewSketch(d Doc) Sketch {
 	title := cleanTitle(d.Title)
-	text := truncateRunes(title+"\n"+cleanBody(d.Body), maxTextRunes)
-	lang := detectLang(text)
+	text, work := headText(title, d.Body)
+	f := scanText(text)
+	lang := langOf(f.han, f.latin)
 	if lang == "" {
 		lang = baseLang(d.Lang)
 	}
-	docnos, ents := extract(title, text)
+	lower := text
+	if f.upper {
+		lower = lowerText(text)
+	}
+	docnos, ents := extractWork(text, work, &f)
 	s := Sketch{
 		ItemID:     d.ItemID,
 		Lang:       lang,
-		MinHash:    minHash(shingles(strings.ToLower(text), lang)),
+		MinHash:    shingleMinHash(lower, lang),
 		DocNumbers: docnos,
 		Entities:   ents,
 		Link:       linkHash(d.Link),
@@ -78,6 +84,18 @@ func NewSketch(d Doc) Sketch {
 		s.Published = d.Published.UTC()
 	}
 	return s
+}
+
+// headText returns the first maxTextRunes runes of title, a newline and
+// the cleaned body, cleaning no more of the body than that needs. work is
+// a copy of text for the extractor to blank.
+func headText(title, body string) (text string, work []byte) {
+	c := cleaner{limit: maxTextRunes, runes: utf8.RuneCountInString(title) + 1}
+	c.out = make([]byte, 0, len(title)+1+min(len(body), 4*maxTextRunes))
+	c.out = append(append(c.out, title...), '\n')
+	c.body(body)
+	text = truncateRunes(string(c.out), maxTextRunes)
+	return text, c.out[:len(text)]
 }
 
 // baseLang reduces a BCP 47 tag to "zh" or "en", or "".
@@ -95,6 +113,9 @@ func baseLang(tag string) string {
 // linkHash hashes the article id of a link, else its canonical form without
 // scheme; it returns 0 for no usable link.
 func linkHash(link string) uint64 {
+	if link == "" {
+		return 0 // no canonical form, no article id
+	}
 	id := data.ArticleID(link)
 	if id == "" {
 		c := data.CanonicalURL(link)
