@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The deduplication rule lives in this file and nowhere else.
@@ -73,6 +74,22 @@ var trackingParams = map[string]bool{
 	"spm": true, "isappinstalled": true, "share_token": true, "ref_src": true,
 }
 
+// plausibleHost reports whether a decoded host name can be written back
+// into a URL as it is: valid UTF-8 without spaces, controls or the
+// characters that delimit a URL's parts ("http://%80%25..." decodes to
+// neither).
+func plausibleHost(host string) bool {
+	if !utf8.ValidString(host) {
+		return false
+	}
+	for _, r := range host {
+		if r <= ' ' || r == 0x7f || strings.ContainsRune("%/?#@\\<>\"`^{|}", r) {
+			return false
+		}
+	}
+	return true
+}
+
 // CanonicalURL returns the form of a link used for deduplication: scheme and
 // host lower-cased, default port dropped, empty path made "/", repeated
 // slashes in the path folded, fragment dropped, utm_* and other tracking
@@ -90,6 +107,9 @@ func CanonicalURL(raw string) string {
 	host := strings.ToLower(u.Hostname())
 	if host == "" {
 		return "" // "http://:" or "http://:80"
+	}
+	if !plausibleHost(host) {
+		return "" // a percent-encoded host that decodes to bytes no host holds
 	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
