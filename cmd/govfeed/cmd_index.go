@@ -46,16 +46,10 @@ OPTIONS
 			return err
 		}
 		defer a.close()
-		start, total := time.Now(), 0
-		for {
-			n, err := a.store.IndexQueued(ctx, 1000)
-			if err != nil {
-				return err
-			}
-			total += n
-			if n < 1000 {
-				break
-			}
+		start := time.Now()
+		total, err := a.store.IndexAllQueued(ctx)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "indexed %d items in %.1f s\n", total, time.Since(start).Seconds())
 		return nil

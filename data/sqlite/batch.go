@@ -145,7 +145,7 @@ func (s *Store) runBatch(jobs []*job) {
 		finish(jobs, fmt.Errorf("commit: %w", err))
 		return
 	}
-	s.wrote()
+	s.ckpt.poke()
 	for _, j := range jobs {
 		if j.after != nil {
 			j.after(j.err == nil)
@@ -200,59 +200,15 @@ func finish(jobs []*job, err error) {
 // checkpointEvery bounds how often the checkpointer runs.
 const checkpointEvery = time.Second
 
-// checkpointer runs PASSIVE checkpoints when woken.
-type checkpointer struct {
-	db     *sql.DB
-	wake   chan struct{} // capacity 1
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-// startCheckpointer starts the checkpointer on db, which it closes when
-// stopped.
+// startCheckpointer starts the checkpointer on db, which the store closes
+// after stopping it.
 func (s *Store) startCheckpointer(db *sql.DB) {
-	ctx, cancel := context.WithCancel(context.Background())
-	c := &checkpointer{db: db, wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
-	s.ckpt = c
-	go func() {
-		defer close(c.done)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-c.wake:
-			}
-			var busy, frames, done int
-			if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done); err != nil && ctx.Err() == nil {
-				s.log.Warn("checkpoint failed", "path", s.path, "err", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(checkpointEvery):
-			}
+	s.ckptDB = db
+	s.ckpt = startLoop(false, func(ctx context.Context) {
+		var busy, frames, done int
+		if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done); err != nil && ctx.Err() == nil {
+			s.log.Warn("checkpoint failed", "path", s.path, "err", err)
 		}
-	}()
-}
-
-// wrote tells the checkpointer that the WAL grew.
-func (s *Store) wrote() {
-	if s.ckpt == nil {
-		return
-	}
-	select {
-	case s.ckpt.wake <- struct{}{}:
-	default:
-	}
-}
-
-// stopCheckpointer stops the checkpointer and closes its connection; the
-// last connection to close checkpoints the rest.
-func (s *Store) stopCheckpointer() error {
-	if s.ckpt == nil {
-		return nil
-	}
-	s.ckpt.cancel()
-	<-s.ckpt.done
-	return s.ckpt.db.Close()
+		sleep(ctx, checkpointEvery)
+	})
 }

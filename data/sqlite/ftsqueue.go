@@ -122,7 +122,7 @@ func (s *Store) indexQueued(ctx context.Context, limit int) (int, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
 	}
-	s.wrote()
+	s.ckpt.poke()
 	return len(docs), nil
 }
 
@@ -135,82 +135,38 @@ func (s *Store) QueuedForIndex(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// indexer runs IndexQueued in the background: at start (a one-shot command
-// may have left a queue), indexDelay after a Save queued items, and
-// indexRetry after a failure.
-type indexer struct {
-	wake   chan struct{} // capacity 1: a pending wake-up
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-// startIndexer starts s's background indexer.
+// startIndexer starts s's background indexer. It runs at start (a one-shot
+// command may have left a queue), indexDelay after a Save queued items,
+// and indexRetry after a failure.
 func (s *Store) startIndexer() {
-	ctx, cancel := context.WithCancel(context.Background())
-	ix := &indexer{wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
-	ix.wake <- struct{}{}
-	s.ix = ix
-	go func() {
-		defer close(ix.done)
-		for {
-			select {
-			case <-ctx.Done():
+	s.ix = startLoop(true, func(ctx context.Context) {
+		for delay := indexDelay; sleep(ctx, delay); delay = indexRetry {
+			_, err := s.IndexAllQueued(ctx)
+			if err == nil || ctx.Err() != nil {
 				return
-			case <-ix.wake:
 			}
-			delay := indexDelay
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(delay):
-				}
-				err := s.drainQueue(ctx)
-				if err == nil || ctx.Err() != nil {
-					break
-				}
-				s.log.Warn("search indexing failed; queued items stay findable by substring",
-					"err", err, "retry_in", indexRetry)
-				delay = indexRetry
-			}
+			s.log.Warn("search indexing failed; queued items stay findable by substring",
+				"err", err, "retry_in", indexRetry)
 		}
-	}()
+	})
 }
 
-// drainQueue indexes batches until the queue is empty or a batch fails.
-func (s *Store) drainQueue(ctx context.Context) error {
+// IndexAllQueued indexes the whole queue in transactions of indexBatch
+// items and returns how many it indexed; it stops at the first failure.
+func (s *Store) IndexAllQueued(ctx context.Context) (int, error) {
+	total := 0
 	for {
 		start := time.Now()
 		n, err := s.IndexQueued(ctx, indexBatch)
+		total += n
 		if err != nil {
-			return err
+			return total, err
 		}
 		if n > 0 {
 			s.log.Debug("indexed queued items", "items", n, "took", time.Since(start))
 		}
 		if n < indexBatch {
-			return nil
+			return total, nil
 		}
 	}
-}
-
-// notifyIndexer tells the background indexer, if any, that items were queued.
-func (s *Store) notifyIndexer() {
-	if s.ix == nil {
-		return
-	}
-	select {
-	case s.ix.wake <- struct{}{}:
-	default:
-	}
-}
-
-// stopIndexer stops the background indexer and waits for it; the queue
-// stays for the next Open.
-func (s *Store) stopIndexer() {
-	if s.ix == nil {
-		return
-	}
-	s.ix.cancel()
-	<-s.ix.done
 }

@@ -98,7 +98,7 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 		return data.SaveStats{}, err
 	}
 	if sv.stats.New+sv.stats.Updated > 0 {
-		s.notifyIndexer()
+		s.ix.poke()
 	}
 	return sv.stats, nil
 }

@@ -48,18 +48,19 @@ type Options struct {
 
 // Store is govfeed's on-disk state. It is safe for concurrent use.
 type Store struct {
-	path  string
-	w     *sql.DB // the single writer connection
-	r     *sql.DB // read-only connections
-	lock  *os.File
-	now   func() time.Time
-	log   *slog.Logger
-	stmt  statements
-	cl    *clusterer
-	ix    *indexer      // the background indexer, nil without Options.BackgroundIndex
-	batch *batcher      // runs Saves in shared transactions (batch.go)
-	ckpt  *checkpointer // checkpoints the WAL off the writer (batch.go)
-	z     *bodyCodec    // compresses stored content (body.go)
+	path   string
+	w      *sql.DB // the single writer connection
+	r      *sql.DB // read-only connections
+	lock   *os.File
+	now    func() time.Time
+	log    *slog.Logger
+	stmt   statements
+	cl     *clusterer
+	ix     *loop      // the background indexer, nil without Options.BackgroundIndex
+	batch  *batcher   // runs Saves in shared transactions (batch.go)
+	ckpt   *loop      // checkpoints the WAL off the writer (batch.go)
+	ckptDB *sql.DB    // the checkpointer's connection
+	z      *bodyCodec // compresses stored content (body.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -159,10 +160,14 @@ func (s *Store) open(ctx context.Context) error {
 // call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		s.stopIndexer()
+		s.ix.stop()
 		s.stopBatcher()
 		var errs []error
-		errs = append(errs, s.stopCheckpointer())
+		s.ckpt.stop()
+		if s.ckptDB != nil {
+			// The last connection to close checkpoints the rest.
+			errs = append(errs, s.ckptDB.Close())
+		}
 		errs = append(errs, s.stmt.close())
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
