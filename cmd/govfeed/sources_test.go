@@ -21,7 +21,6 @@ sources:
   - {id: zj, name: 浙江省政府常务会议, url: "http://www.zj.gov.cn/module/rss/rssfeed.jsp?colid=1554467", tags: [zhejiang]}
   - {id: cq, name: 今日重庆, url: "https://www.cq.gov.cn/ywdt/jrcq/", kind: html, tags: [chongqing]}
 `)
-	noenv := func(string) string { return "" }
 	var exported bytes.Buffer
 	if err := run(context.Background(), []string{"sources", "export", "--config", cfg}, noenv, nil, &exported, io.Discard); err != nil {
 		t.Fatalf("export: %v", err)

@@ -54,24 +54,33 @@ func storyFeeds(t *testing.T, ids ...string) *httptest.Server {
 	return srv
 }
 
-func TestStoriesCommand(t *testing.T) {
+// fetchStoryFeeds serves the Sichuan and Chongqing reports of one meeting
+// as two sources, writes their configuration (with extra, e.g. a stories:
+// block, before sources:) under a new directory and fetches them once.
+func fetchStoryFeeds(t *testing.T, extra string) (cfg, dir string) {
+	t.Helper()
 	srv := storyFeeds(t, "sc-jm-zh", "cq-jm-zh")
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "govfeed.yaml")
+	dir = t.TempDir()
+	cfg = filepath.Join(dir, "govfeed.yaml")
 	// The labelled reports are from 2021: keep them despite retention.
 	writeFile(t, cfg, fmt.Sprintf(`data_dir: %s/data
 defaults:
   retention: {max_age: 0}
-stories:
-  window: 72h
-sources:
-  - {id: sc, name: 四川省人民政府, url: "%[2]s/sc-jm-zh.xml"}
-  - {id: cq, name: 重庆市人民政府, url: "%[2]s/cq-jm-zh.xml"}
-`, dir, srv.URL))
-	noenv := func(string) string { return "" }
+%ssources:
+  - {id: sc, name: 四川省人民政府, url: "%s/sc-jm-zh.xml"}
+  - {id: cq, name: 重庆市人民政府, url: "%[3]s/cq-jm-zh.xml"}
+`, dir, extra, srv.URL))
 	if err := run(context.Background(), []string{"fetch", "--config", cfg}, noenv, nil, io.Discard, io.Discard); err != nil {
 		t.Fatalf("fetch: %v", err)
 	}
+	return cfg, dir
+}
+
+// noenv is an empty environment.
+func noenv(string) string { return "" }
+
+func TestStoriesCommand(t *testing.T) {
+	cfg, dir := fetchStoryFeeds(t, "stories:\n  window: 72h\n")
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"stories", "--config", cfg, "--since", "100000d"}, noenv, nil, &out, io.Discard); err != nil {
 		t.Fatalf("stories: %v", err)
