@@ -2,7 +2,6 @@ package publish
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"net"
@@ -150,7 +149,7 @@ func TestServeFiles(t *testing.T) {
 	}
 	for round := range 3 { // from memory
 		plain, zipped := got[key{round, "/sources/gd.atom", ""}], got[key{round, "/sources/gd.atom", "gzip"}]
-		if len(plain.body) < corkMin || !bytes.Equal(gunzipBytes(t, zipped.body), plain.body) {
+		if len(plain.body) < corkMin || !bytes.Equal(gunzip(t, zipped.body), plain.body) {
 			t.Errorf("round %d: source feed of %d bytes, gzip does not decode to it or it is too short to test a corked answer", round, len(plain.body))
 		}
 	}
@@ -175,7 +174,7 @@ func TestServeFilesNewVersion(t *testing.T) {
 	if first.resp.Header.Get("ETag") == second.resp.Header.Get("ETag") || bytes.Equal(first.body, second.body) {
 		t.Fatal("the feed did not change with its items")
 	}
-	if !bytes.Equal(gunzipBytes(t, second.body), plain.body) {
+	if !bytes.Equal(gunzip(t, second.body), plain.body) {
 		t.Error("the new gzip answer does not decode to the new plain one")
 	}
 	now := feedFiles(t, dir)
@@ -254,13 +253,7 @@ func TestServeFilesAllocatesNothing(t *testing.T) {
 			if w.code != http.StatusOK || strconv.Itoa(w.n) != w.h.Get("Content-Length") {
 				t.Fatalf("status %d, %d bytes for Content-Length %s", w.code, w.n, w.h.Get("Content-Length"))
 			}
-			allocs := testing.AllocsPerRun(100, func() {
-				w.reset()
-				h.ServeHTTP(w, r)
-			})
-			if allocs != 0 {
-				t.Errorf("%v allocations per request, want 0", allocs)
-			}
+			checkNoAllocs(t, w, h, r)
 		})
 	}
 }
@@ -287,17 +280,4 @@ func TestNewServerKeepsTheConnection(t *testing.T) {
 	if want := []bool{true, false}; !slices.Equal(got, want) {
 		t.Errorf("connection found %v, want %v (NewServer, a plain server)", got, want)
 	}
-}
-
-func gunzipBytes(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

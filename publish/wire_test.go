@@ -78,14 +78,23 @@ func TestServeCachedAllocatesNothing(t *testing.T) {
 			if tc.code == 200 && w.h.Get("Content-Length") != strconv.Itoa(w.n) && tc.body {
 				t.Errorf("Content-Length %q for %d bytes", w.h.Get("Content-Length"), w.n)
 			}
-			allocs := testing.AllocsPerRun(100, func() {
-				w.reset()
-				h.ServeHTTP(w, r)
-			})
-			if allocs != 0 {
-				t.Errorf("%v allocations per request, want 0", allocs)
-			}
+			checkNoAllocs(t, w, h, r)
 		})
+	}
+}
+
+// checkNoAllocs fails t when answering r with h into w allocates.
+func checkNoAllocs(t *testing.T, w interface {
+	http.ResponseWriter
+	reset()
+}, h http.Handler, r *http.Request) {
+	t.Helper()
+	allocs := testing.AllocsPerRun(100, func() {
+		w.reset()
+		h.ServeHTTP(w, r)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per request, want 0", allocs)
 	}
 }
 
