@@ -198,7 +198,7 @@ func indexAll(t *testing.T, s *Store, want int) {
 	if n != want {
 		t.Errorf("IndexQueued indexed %d items, want %d", n, want)
 	}
-	if left, err := s.QueuedForIndex(context.Background()); err != nil || left != 0 {
+	if left, err := s.queuedForIndex(context.Background()); err != nil || left != 0 {
 		t.Errorf("queue after IndexQueued = %d (%v), want 0", left, err)
 	}
 }
@@ -235,7 +235,7 @@ func TestBackgroundIndex(t *testing.T) {
 	ctx := context.Background()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		n, err := s.QueuedForIndex(ctx)
+		n, err := s.queuedForIndex(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

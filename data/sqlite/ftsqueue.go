@@ -126,8 +126,9 @@ func (s *Store) indexQueued(ctx context.Context, limit int) (int, error) {
 	return len(docs), nil
 }
 
-// QueuedForIndex returns how many items wait to be indexed for search.
-func (s *Store) QueuedForIndex(ctx context.Context) (int, error) {
+// queuedForIndex returns how many items wait to be indexed for search (for
+// tests: nothing outside the store needs it yet).
+func (s *Store) queuedForIndex(ctx context.Context) (int, error) {
 	var n int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM fts_queue`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count items queued for indexing: %w", err)
