@@ -66,7 +66,10 @@ func (c *bodyCodec) unpack(plain string, z []byte) (string, error) {
 	return string(b), nil
 }
 
-// close releases the decoder's goroutines.
+// close releases the decoder's resources; it does nothing on nil (a store
+// that failed to open before making one).
 func (c *bodyCodec) close() {
-	c.dec.Close()
+	if c != nil {
+		c.dec.Close()
+	}
 }

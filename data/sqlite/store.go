@@ -79,10 +79,6 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.cl.log = s.log
-	var err error
-	if s.z, err = newBodyCodec(); err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("open store: create data directory: %w", err)
 	}
@@ -108,6 +104,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 
 func (s *Store) open(ctx context.Context) error {
 	var err error
+	if s.z, err = newBodyCodec(); err != nil {
+		return err
+	}
 	u := url.URL{Scheme: "file", Path: s.path}
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeoutMS)
 	// page_size applies to a new database only and must come before WAL
