@@ -21,83 +21,117 @@ const maxVars = 500
 // descending. q.Before pages through that order; q.SourceIDs, q.Since and
 // q.Text (full-text search, see fts.go) narrow it.
 func (s *Store) Recent(ctx context.Context, q data.Query) ([]data.Item, error) {
-	items, err := s.recent(ctx, q, false)
+	items, err := s.recent(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read recent items: %w", err)
 	}
 	return items, nil
 }
 
-// recent runs q; with heads, only the first item of each story is read.
-func (s *Store) recent(ctx context.Context, q data.Query, heads bool) ([]data.Item, error) {
+// recent runs q.
+func (s *Store) recent(ctx context.Context, q data.Query) ([]data.Item, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	date, id := int64(math.MaxInt64), int64(math.MaxInt64)
-	if q.Before != nil {
-		date, id = ns(q.Before.Date), q.Before.ID
-	}
+	date, id := cursor(q)
 	sources := dedupe(q.SourceIDs)
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	switch {
-	case !heads && q.Text == "" && q.Since.IsZero() && len(sources) == 0:
-		rows, err = s.stmt.recent.QueryContext(ctx, date, id, limit)
-	case !heads && q.Text == "" && q.Since.IsZero() && len(sources) == 1:
-		rows, err = s.stmt.recentSource.QueryContext(ctx, sources[0], date, id, limit)
-	default:
-		var where []string
-		var args []any
-		if heads {
-			where = append(where, `story_id = id`)
+	if q.Text == "" && q.Since.IsZero() && len(sources) <= 1 {
+		// The common reads, prepared once.
+		var (
+			rows *sql.Rows
+			err  error
+		)
+		if len(sources) == 0 {
+			rows, err = s.stmt.recent.QueryContext(ctx, date, id, limit)
+		} else {
+			rows, err = s.stmt.recentSource.QueryContext(ctx, sources[0], date, id, limit)
 		}
-		if len(sources) > 0 {
-			where = append(where, `source_id IN (`+placeholders(len(sources))+`)`)
-			for _, src := range sources {
-				args = append(args, src)
-			}
+		if err != nil {
+			return nil, err
 		}
-		var checks []string
-		if q.Text != "" {
-			terms := searchTerms(q.Text)
-			if len(terms) == 0 {
-				return nil, nil // nothing searchable: no word, only punctuation
-			}
-			// Indexed items through the index, queued ones by their text
-			// (see ftsqueue.go).
-			queued, queuedArgs := queuedMatch(terms)
-			where = append(where, `(id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)
-				AND id NOT IN (SELECT item_id FROM fts_queue WHERE reindex = 1)
-				OR id IN (SELECT item_id FROM fts_queue) AND `+queued+`)`)
-			args = append(append(args, ftsQuery(terms)), queuedArgs...)
-			checks = textChecks(terms)
-		}
-		if !q.Since.IsZero() {
-			where = append(where, `sort_date >= ?`)
-			args = append(args, ns(q.Since))
-		}
-		query := `SELECT ` + itemColumns + ` FROM items
-			WHERE ` + strings.Join(append(where, `(sort_date, id) < (?, ?)`), " AND ") + `
-			ORDER BY sort_date DESC, id DESC LIMIT ?`
-		page := func(date, id int64, n int) ([]data.Item, error) {
-			rows, err := s.r.QueryContext(ctx, query, append(args[:len(args):len(args)], date, id, n)...)
-			if err != nil {
-				return nil, err
-			}
-			return s.collectItems(rows, n)
-		}
-		if len(checks) == 0 {
-			return page(date, id, limit)
-		}
-		return checkedPages(page, date, id, limit, checks)
+		return s.collectItems(rows, limit)
 	}
-	if err != nil {
-		return nil, err
+	f, ok := newFilter(q, false)
+	if !ok {
+		return nil, nil // nothing searchable: no word, only punctuation
 	}
-	return s.collectItems(rows, limit)
+	query := `SELECT ` + itemColumns + ` FROM items
+		WHERE ` + f.where() + `
+		ORDER BY sort_date DESC, id DESC LIMIT ?`
+	page := func(date, id int64, n int) ([]data.Item, error) {
+		rows, err := s.r.QueryContext(ctx, query, f.args(date, id, n)...)
+		if err != nil {
+			return nil, err
+		}
+		return s.collectItems(rows, n)
+	}
+	if len(f.checks) == 0 {
+		return page(date, id, limit)
+	}
+	return checkedPages(page, date, id, limit, f.checks)
+}
+
+// cursor is where a newest-first read starts: below q.Before, else at the
+// top.
+func cursor(q data.Query) (date, id int64) {
+	if q.Before != nil {
+		return ns(q.Before.Date), q.Before.ID
+	}
+	return math.MaxInt64, math.MaxInt64
+}
+
+// filter narrows a newest-first read of items.
+type filter struct {
+	conds  []string // ANDed, on the columns of items
+	vals   []any    // the parameters of conds, in order
+	checks []string // words each item's text must contain (see matchesText)
+}
+
+// newFilter is the filter of q; with heads, only the first item of each
+// story passes. It is not ok when q.Text has nothing searchable.
+func newFilter(q data.Query, heads bool) (filter, bool) {
+	var f filter
+	if heads {
+		f.conds = append(f.conds, `story_id = id`)
+	}
+	if sources := dedupe(q.SourceIDs); len(sources) > 0 {
+		f.conds = append(f.conds, `source_id IN (`+placeholders(len(sources))+`)`)
+		for _, src := range sources {
+			f.vals = append(f.vals, src)
+		}
+	}
+	if q.Text != "" {
+		terms := searchTerms(q.Text)
+		if len(terms) == 0 {
+			return f, false
+		}
+		// Indexed items through the index, queued ones by their text
+		// (see ftsqueue.go).
+		queued, queuedArgs := queuedMatch(terms)
+		f.conds = append(f.conds, `(id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)
+			AND id NOT IN (SELECT item_id FROM fts_queue WHERE reindex = 1)
+			OR id IN (SELECT item_id FROM fts_queue) AND `+queued+`)`)
+		f.vals = append(append(f.vals, ftsQuery(terms)), queuedArgs...)
+		f.checks = textChecks(terms)
+	}
+	if !q.Since.IsZero() {
+		f.conds = append(f.conds, `sort_date >= ?`)
+		f.vals = append(f.vals, ns(q.Since))
+	}
+	return f, true
+}
+
+// where is the WHERE clause of f followed by the cursor condition; its
+// parameters are args(date, id, limit), the limit last.
+func (f filter) where() string {
+	return strings.Join(append(f.conds[:len(f.conds):len(f.conds)], `(sort_date, id) < (?, ?)`), " AND ")
+}
+
+// args are the parameters of a query built on where: f's, the cursor and
+// the limit.
+func (f filter) args(date, id int64, limit int) []any {
+	return append(f.vals[:len(f.vals):len(f.vals)], date, id, limit)
 }
 
 // checkedPages reads pages of candidates newest first from (date, id) on

@@ -1,12 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/govfeed/govfeed/data"
@@ -244,67 +246,86 @@ func (sv *saver) keepSketch(ctx context.Context, sk *cluster.Sketch) error {
 // published report.
 func (s *Store) RecentStories(ctx context.Context, q data.Query) ([]data.Story, error) {
 	q.Text = ""
-	heads, err := s.recent(ctx, q, true)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	date, id := cursor(q)
+	f, _ := newFilter(q, true) // no text: always ok
+	// One statement reads the heads and every member, each item once.
+	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+`, m.story_id, m.story_score, m.story_reason, h.sort_date
+		FROM (SELECT id, sort_date FROM items WHERE `+f.where()+`
+			ORDER BY sort_date DESC, id DESC LIMIT ?) AS h
+		JOIN items AS m ON m.story_id = h.id`, f.args(date, id, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read recent stories: %w", err)
 	}
-	stories, err := s.withMembers(ctx, heads)
+	stories, err := s.scanStories(rows, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read recent stories: %w", err)
 	}
 	return stories, nil
 }
 
-// withMembers reads the members of the stories headed by heads.
-func (s *Store) withMembers(ctx context.Context, heads []data.Item) ([]data.Story, error) {
-	if len(heads) == 0 {
-		return nil, nil
+// memberColumns are itemColumns of the items aliased m.
+var memberColumns = qualify("m", itemColumns)
+
+// qualify prefixes each of the comma-separated columns with table.
+func qualify(table, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = table + "." + strings.TrimSpace(c)
 	}
-	byID := make(map[int64]*data.Story, len(heads))
-	stories := make([]data.Story, len(heads))
-	for i, h := range heads {
-		stories[i].ID = h.ID
-		byID[h.ID] = &stories[i]
+	return strings.Join(cols, ", ")
+}
+
+// scanStories groups the member rows of RecentStories into stories, in
+// the order of their heads (sort date, then id, descending), and closes
+// rows.
+func (s *Store) scanStories(rows *sql.Rows, capacity int) ([]data.Story, error) {
+	defer func() { _ = rows.Close() }()
+	type head struct {
+		sortDate int64
+		story    *data.Story
 	}
-	for start := 0; start < len(heads); start += maxVars {
-		chunk := heads[start:min(start+maxVars, len(heads))]
-		args := make([]any, len(chunk))
-		for i, h := range chunk {
-			args[i] = h.ID
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT `+itemColumns+`, story_id, story_score, story_reason
-			FROM items WHERE story_id IN (`+placeholders(len(chunk))+`)`, args...)
+	byID := make(map[int64]*head, capacity)
+	for rows.Next() {
+		var (
+			story, sortDate int64
+			m               data.Member
+		)
+		it, err := s.scanItem(memberScanner{rows, []any{&story, &m.Score, &m.Reason, &sortDate}})
 		if err != nil {
 			return nil, err
 		}
-		if err := s.scanMembers(rows, byID); err != nil {
-			return nil, err
+		m.Joined = it.FirstSeen
+		h := byID[story]
+		if h == nil {
+			h = &head{sortDate: sortDate, story: &data.Story{ID: story}}
+			byID[story] = h
 		}
+		h.story.Items = append(h.story.Items, it)
+		h.story.Members = append(h.story.Members, m)
 	}
-	for i := range stories {
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	heads := make([]*head, 0, len(byID))
+	for _, h := range byID {
+		heads = append(heads, h)
+	}
+	slices.SortFunc(heads, func(a, b *head) int {
+		if c := cmp.Compare(b.sortDate, a.sortDate); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.story.ID, a.story.ID)
+	})
+	stories := make([]data.Story, len(heads))
+	for i, h := range heads {
+		stories[i] = *h.story
 		sortMembers(&stories[i])
 	}
 	return stories, nil
-}
-
-func (s *Store) scanMembers(rows *sql.Rows, byID map[int64]*data.Story) error {
-	defer func() { _ = rows.Close() }()
-	for rows.Next() {
-		var (
-			story int64
-			m     data.Member
-		)
-		it, err := s.scanItem(memberScanner{rows, []any{&story, &m.Score, &m.Reason}})
-		if err != nil {
-			return err
-		}
-		m.Joined = it.FirstSeen
-		if st := byID[story]; st != nil {
-			st.Items = append(st.Items, it)
-			st.Members = append(st.Members, m)
-		}
-	}
-	return rows.Err()
 }
 
 // memberScanner scans the item columns followed by extra destinations.

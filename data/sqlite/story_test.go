@@ -217,3 +217,92 @@ func TestSameArticleFromTwoSourcesIsOneStory(t *testing.T) {
 		}
 	}
 }
+
+// TestRecentStoriesOrderAndPaging checks the order of stories (by their
+// first item's sort date, then id, newest first), that each story comes
+// once with all its members, that a source filter applies to the first
+// item, and that paging with Before neither repeats nor skips a story.
+func TestRecentStoriesOrderAndPaging(t *testing.T) {
+	docs := labelled(t, "sc-jm-zh", "cq-jm-zh")
+	c := newClock(time.Date(2021, 5, 28, 0, 0, 0, 0, time.UTC))
+	s := openClustered(t, t.TempDir(), c, true)
+	noon := time.Date(2021, 5, 27, 4, 0, 0, 0, time.UTC)
+	distinct := []data.Item{
+		{Key: "g:a", GUID: "a", Title: "关于开展全省森林防火专项检查的通知", Link: "https://www.a.gov.cn/a.html", Published: noon},
+		{Key: "g:b", GUID: "b", Title: "二〇二一年第一季度进出口贸易统计数据发布", Link: "https://www.a.gov.cn/b.html", Published: noon},
+		{Key: "g:c", GUID: "c", Title: "省教育厅召开高校毕业生就业工作推进会", Link: "https://www.a.gov.cn/c.html", Published: noon.Add(-48 * time.Hour)},
+		{Key: "g:d", GUID: "d", Title: "Provincial weather bureau issues a typhoon warning", Link: "https://www.a.gov.cn/d.html"},
+	}
+	save(t, s, "sc", docs["sc-jm-zh"])
+	save(t, s, "a", distinct[0], distinct[1]) // the same sort date: the later id first
+	c.Advance(time.Minute)
+	save(t, s, "cq", docs["cq-jm-zh"]) // joins sc's story
+	save(t, s, "a", distinct[2], distinct[3])
+
+	// The expected order, from the rule applied to the first items.
+	heads := recent(t, s, data.Query{Limit: 100})
+	heads = slices.DeleteFunc(heads, func(it data.Item) bool { return it.SourceID == "cq" })
+	slices.SortFunc(heads, func(x, y data.Item) int {
+		if c := y.SortDate().Compare(x.SortDate()); c != 0 {
+			return c
+		}
+		return int(y.ID - x.ID)
+	})
+	var want []int64
+	for _, h := range heads {
+		want = append(want, h.ID)
+	}
+	if len(want) != 5 {
+		t.Fatalf("%d first items, want 5 (4 distinct items and the story)", len(want))
+	}
+	ids := func(sts []data.Story) []int64 {
+		var out []int64
+		for _, st := range sts {
+			out = append(out, st.ID)
+		}
+		return out
+	}
+	all := stories(t, s, data.Query{Limit: 100})
+	if got := ids(all); !slices.Equal(got, want) {
+		t.Fatalf("story ids = %v, want %v", got, want)
+	}
+	for _, st := range all {
+		n := 1
+		if st.Items[len(st.Items)-1].SourceID == "sc" || st.Items[0].SourceID == "cq" {
+			n = 2
+		}
+		if len(st.Items) != n || len(st.Members) != n {
+			t.Errorf("story %d has %d items and %d members, want %d", st.ID, len(st.Items), len(st.Members), n)
+		}
+	}
+
+	// Pages of two.
+	var paged []int64
+	q := data.Query{Limit: 2}
+	for range 10 {
+		page := stories(t, s, q)
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, ids(page)...)
+		last := page[len(page)-1]
+		var head data.Item
+		for _, it := range last.Items {
+			if it.ID == last.ID {
+				head = it
+			}
+		}
+		q.Before = &data.Cursor{Date: head.SortDate(), ID: head.ID}
+	}
+	if !slices.Equal(paged, want) {
+		t.Errorf("paged story ids = %v, want %v", paged, want)
+	}
+
+	// A source filter narrows by the first item: cq's report is not one.
+	if got := stories(t, s, data.Query{SourceIDs: []string{"cq"}}); len(got) != 0 {
+		t.Errorf("stories of cq = %v, want none (its report joined sc's story)", ids(got))
+	}
+	if got := stories(t, s, data.Query{SourceIDs: []string{"sc"}}); len(got) != 1 || len(got[0].Items) != 2 {
+		t.Errorf("stories of sc = %d, want 1 of 2 items", len(got))
+	}
+}
