@@ -23,10 +23,11 @@ const (
 	defaultMaxAge = 300 * time.Second
 	// buildTimeout bounds one feed build (store queries and encoding).
 	buildTimeout = 30 * time.Second
-	// gzipLevel is the compression level of the precompressed variant:
-	// level 4 takes half the time of the default level 6 on feeds (about
-	// 9 instead of 19 ms for 700 KB of Chinese Atom) for 4% more bytes.
-	gzipLevel = 4
+	// gzipLevel is the compression level of the precompressed variant,
+	// with klauspost/compress's deflate: on a 1.6 MB combined feed it takes
+	// 11.5 ms for 26.0% of the bytes, where the standard library's level 4
+	// took 21.5 ms for 26.3% and its level 6 41 ms for 25.2%.
+	gzipLevel = 6
 	// retryBuild is the least time between two builds of a feed whose last
 	// build failed, so that a failing store is not queried on every request.
 	retryBuild = 10 * time.Second

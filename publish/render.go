@@ -3,10 +3,11 @@ package publish
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/govfeed/govfeed/publish/atom"
 )
