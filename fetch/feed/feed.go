@@ -93,6 +93,9 @@ func parse(b []byte) (gf *gofeed.Feed, err error) {
 	}()
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true
+	// govfeed does not use an item's image; finding it parses each RSS
+	// item's HTML once more (4% of an ingest's CPU).
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	return p.Parse(bytes.NewReader(b))
 }
 
