@@ -14,12 +14,19 @@ func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.Sourc
 	if err != nil || h.notModified {
 		return h, err
 	}
-	f, err := feed.Parse(resp.Body, resp.Header.Get("Content-Type"), feed.Options{
-		BaseURL:  resp.URL,
-		Location: src.Location,
-		Now:      r.now,
-		Sanitize: r.opts.Sanitizer.HTML,
+	var f *feed.Feed
+	err = r.parse(ctx, func() (err error) {
+		f, err = feed.Parse(resp.Body, resp.Header.Get("Content-Type"), feed.Options{
+			BaseURL:  resp.URL,
+			Location: src.Location,
+			Now:      r.now,
+			Sanitize: r.opts.Sanitizer.HTML,
+		})
+		return err
 	})
+	if ctx.Err() != nil {
+		return harvest{}, ctx.Err()
+	}
 	if err != nil {
 		return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("parse %s: %w", resp.URL, err)}
 	}

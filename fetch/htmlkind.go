@@ -35,13 +35,20 @@ func (r *Runner) harvestHTML(ctx context.Context, src data.Source, st data.Sourc
 	var items []data.Item
 	seen := map[string]bool{}
 	for _, p := range pages {
-		entries, err := listing.Extract(p.body, listing.Options{
-			BaseURL:    p.url,
-			Selectors:  rules.Selectors,
-			DateFormat: rules.DateFormat,
-			Location:   src.Location,
-			Now:        r.now,
+		var entries []listing.Entry
+		err := r.parse(ctx, func() (err error) {
+			entries, err = listing.Extract(p.body, listing.Options{
+				BaseURL:    p.url,
+				Selectors:  rules.Selectors,
+				DateFormat: rules.DateFormat,
+				Location:   src.Location,
+				Now:        r.now,
+			})
+			return err
 		})
+		if ctx.Err() != nil {
+			return harvest{}, ctx.Err()
+		}
 		if err != nil {
 			return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("list %s: %w", p.url, err)}
 		}
@@ -182,14 +189,21 @@ func (r *Runner) article(ctx context.Context, src data.Source, referer string, i
 		return it, err
 	}
 	rules := htmlRules(src)
-	a, err := article.Extract(body, article.Options{
-		URL:        resp.URL,
-		Location:   src.Location,
-		Now:        r.now,
-		Selectors:  rules.Selectors,
-		DateFormat: rules.DateFormat,
-		Sanitizer:  r.opts.Sanitizer,
+	var a *article.Article
+	err = r.parse(ctx, func() (err error) {
+		a, err = article.Extract(body, article.Options{
+			URL:        resp.URL,
+			Location:   src.Location,
+			Now:        r.now,
+			Selectors:  rules.Selectors,
+			DateFormat: rules.DateFormat,
+			Sanitizer:  r.opts.Sanitizer,
+		})
+		return err
 	})
+	if ctx.Err() != nil {
+		return it, ctx.Err()
+	}
 	if err != nil {
 		return it, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("article %s: %w", resp.URL, err)}
 	}

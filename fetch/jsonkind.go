@@ -26,7 +26,14 @@ func (r *Runner) harvestJSON(ctx context.Context, src data.Source, st data.Sourc
 	if err != nil || h.notModified {
 		return h, err
 	}
-	items, err := mapJSON(resp.Body, resp.URL, *src.JSON, src.Location, r.now())
+	var items []data.Item
+	err = r.parse(ctx, func() (err error) {
+		items, err = mapJSON(resp.Body, resp.URL, *src.JSON, src.Location, r.now())
+		return err
+	})
+	if ctx.Err() != nil {
+		return harvest{}, ctx.Err()
+	}
 	if err != nil {
 		return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("json %s: %w", resp.URL, err)}
 	}

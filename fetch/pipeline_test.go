@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/govfeed/govfeed/data"
 	"github.com/govfeed/govfeed/fetch/web"
@@ -57,5 +58,53 @@ func TestFetchWhileSaving(t *testing.T) {
 	}
 	if n := len(rig.items(t, "a")) + len(rig.items(t, "b")); n != 5 {
 		t.Errorf("stored %d items, want 5", n)
+	}
+}
+
+// TestFetchWaitsForTheStore: a fetched source takes a save slot before it
+// gives its fetch slot back, so when the store falls behind, fetching
+// waits instead of piling parsed feeds up in memory. With one fetch slot
+// and one save slot: a is being saved (held), b is fetched and waits for
+// the save slot, and c is not fetched until a's Save returns.
+func TestFetchWaitsForTheStore(t *testing.T) {
+	rig := newTestRig(t, Options{})
+	hold := &holdStore{Store: rig.store, source: "a", entered: make(chan struct{}, 1), release: make(chan struct{})}
+	client := web.NewClient(web.ClientOptions{})
+	t.Cleanup(client.CloseIdleConnections)
+	r := NewRunner(Options{Concurrency: 1, Now: rig.clock.Now}, &web.Getter{Client: client, UserAgent: "govfeed-test"}, hold)
+	r.saving = make(chan struct{}, 1)
+
+	reached := func(ch chan struct{}, items int) http.HandlerFunc {
+		rss := serveRSS("", newsItems(items)...)
+		return func(w http.ResponseWriter, req *http.Request) {
+			signal(ch)
+			rss(w, req)
+		}
+	}
+	reachedB, reachedC := make(chan struct{}, 1), make(chan struct{}, 1)
+	upA := newUpstream(t, serveRSS("", newsItems(2)...))
+	upB := newUpstream(t, reached(reachedB, 3))
+	upC := newUpstream(t, reached(reachedC, 4))
+
+	reports := make(chan Report, 3)
+	go func() { reports <- r.Run(context.Background(), feedSource(t, "a", upA.URL), false) }()
+	receive(t, "source a's Save", hold.entered)
+	go func() { reports <- r.Run(context.Background(), feedSource(t, "b", upB.URL), false) }()
+	receive(t, "source b's request while a is being saved", reachedB)
+	go func() { reports <- r.Run(context.Background(), feedSource(t, "c", upC.URL), false) }()
+	select {
+	case <-reachedC:
+		t.Fatal("source c was fetched while b waited for the store with the only fetch slot")
+	case <-time.After(100 * time.Millisecond): // c would have been fetched in far less
+	}
+	close(hold.release)
+	receive(t, "source c's request once a was saved", reachedC)
+	for range 3 {
+		if rep := receive(t, "a report", reports); rep.Outcome != OutcomeNew {
+			t.Errorf("report %+v, want new items", rep)
+		}
+	}
+	if n := len(rig.items(t, "a")) + len(rig.items(t, "b")) + len(rig.items(t, "c")); n != 9 {
+		t.Errorf("stored %d items, want 9", n)
 	}
 }
