@@ -9,27 +9,33 @@ import (
 )
 
 // harvestFeed reads an RSS, Atom or JSON Feed source with a conditional GET.
+// It only downloads: the harvest's parse step reads the document, once the
+// source has a save slot (see fetchSlot).
 func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {
 	resp, h, err := r.conditionalGet(ctx, src, st, "", 0)
 	if err != nil || h.notModified {
 		return h, err
 	}
-	var f *feed.Feed
-	err = r.parse(ctx, func() (err error) {
-		f, err = feed.Parse(resp.Body, resp.Header.Get("Content-Type"), feed.Options{
-			BaseURL:  resp.URL,
-			Location: src.Location,
-			Now:      r.now,
-			Sanitize: r.opts.Sanitizer.HTML,
+	h.parse = func(ctx context.Context) (harvest, error) {
+		var f *feed.Feed
+		err := r.parse(ctx, func() (err error) {
+			f, err = feed.Parse(resp.Body, resp.Header.Get("Content-Type"), feed.Options{
+				BaseURL:  resp.URL,
+				Location: src.Location,
+				Now:      r.now,
+				Sanitize: r.opts.Sanitizer.HTML,
+			})
+			return err
 		})
-		return err
-	})
-	if ctx.Err() != nil {
-		return harvest{}, ctx.Err()
+		if ctx.Err() != nil {
+			return harvest{}, ctx.Err()
+		}
+		if err != nil {
+			return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("parse %s: %w", resp.URL, err)}
+		}
+		h.parse = nil
+		h.items, h.title, h.link, h.listed = f.Items, f.Title, f.Link, len(f.Items)
+		return h, nil
 	}
-	if err != nil {
-		return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("parse %s: %w", resp.URL, err)}
-	}
-	h.items, h.title, h.link, h.listed = f.Items, f.Title, f.Link, len(f.Items)
 	return h, nil
 }
