@@ -42,16 +42,20 @@ const DefaultUserAgent = "govfeed/" + VersionPlaceholder + " (+https://github.co
 
 // Config is a parsed, validated configuration with every default applied.
 type Config struct {
-	File     string // where it came from (DefaultFile for the default)
-	Listen   string // address of the HTTP server, default "127.0.0.1:8080"
-	DataDir  string // database and state directory, default "./govfeed-data"
-	Feed     Feed
-	Defaults Defaults
-	Log      Log
-	Server   Server
-	Stories  Stories
-	WebSub   WebSub
-	Sources  []data.Source
+	File    string // where it came from (DefaultFile for the default)
+	Listen  string // address of the HTTP server, default "127.0.0.1:8080"
+	DataDir string // database and state directory, default "./govfeed-data"
+	// MemoryLimit is the Go runtime's soft memory limit while the live
+	// heap is under half of it (see cmd/govfeed's memory governor), in
+	// bytes; 0 leaves the runtime's default. Default 36 MiB.
+	MemoryLimit int64
+	Feed        Feed
+	Defaults    Defaults
+	Log         Log
+	Server      Server
+	Stories     Stories
+	WebSub      WebSub
+	Sources     []data.Source
 	// SourceRetention holds the retention of the sources that override it,
 	// fully resolved (fields they leave out come from Defaults.Retention).
 	// Use RetentionFor.

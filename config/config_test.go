@@ -132,7 +132,7 @@ func TestFullRoundTrip(t *testing.T) {
 	want := &Config{
 		File:    filepath.Join("testdata", "full.yaml"),
 		Listen:  "0.0.0.0:9090",
-		DataDir: "/var/lib/govfeed",
+		DataDir: "/var/lib/govfeed", MemoryLimit: 128 << 20,
 		Feed: Feed{
 			Title:   "Provincial feeds",
 			ID:      "urn:uuid:6f1c2b1e-3f9a-4d0b-9d7e-2f0c7a5b8e11",
@@ -201,7 +201,7 @@ func TestFullRoundTrip(t *testing.T) {
 			"feed-all": {MaxAge: 7 * day, MaxItems: 0},
 			"html_all": {MaxAge: 90 * day, MaxItems: 50},
 		},
-		Lines: map[string]int{"feed-all": 45, "html_all": 61, "json-all": 77},
+		Lines: map[string]int{"feed-all": 46, "html_all": 62, "json-all": 78},
 	}
 	if diff := cmp.Diff(want, c, cmpOpts); diff != "" {
 		t.Errorf("Load(full.yaml) mismatch (-want +got):\n%s", diff)
@@ -238,6 +238,12 @@ func TestDefaultsApplied(t *testing.T) {
 	}
 	if c.Listen != "127.0.0.1:8080" || c.DataDir != "./govfeed-data" || c.Log != (Log{"auto", "info"}) || c.Server.Token != "" {
 		t.Errorf("Listen %q, DataDir %q, Log %+v, Server %+v", c.Listen, c.DataDir, c.Log, c.Server)
+	}
+	if c.MemoryLimit != 36<<20 {
+		t.Errorf("MemoryLimit = %d, want 36 MiB", c.MemoryLimit)
+	}
+	if off := mustParse(t, lines("memory_limit: 0")); off.MemoryLimit != 0 {
+		t.Errorf("memory_limit: 0 gives %d, want 0 (off)", off.MemoryLimit)
 	}
 	wantServer := Server{AllowPrivate: true, Rate: 2, Burst: 10, MaxBodyBytes: 64 << 10}
 	if diff := cmp.Diff(wantServer, c.Server, cmpOpts); diff != "" {
@@ -412,6 +418,8 @@ func TestInvalid(t *testing.T) {
 		{"timeout too small", withSrc("    timeout: 10ms"), 4, "sources[0].timeout", nil, "at least"},
 		{"bad size", withSrc("    max_body_bytes: 16 MiBs"), 4, "sources[0].max_body_bytes", nil, "bad size"},
 		{"zero size", lines("defaults:", "  max_body_bytes: 0"), 2, "defaults.max_body_bytes", nil, "range"},
+		{"tiny memory limit", lines("memory_limit: 1MiB"), 1, "memory_limit", nil, "0 (off) or at least"},
+		{"bad memory limit", lines("memory_limit: lots"), 1, "memory_limit", nil, "bad size"},
 		{"bad timezone", withSrc("    timezone: Mars/Olympus"), 4, "sources[0].timezone", nil, "bad timezone"},
 		{"local timezone", lines("defaults:", "  timezone: Local"), 2, "defaults.timezone", nil, "IANA"},
 		{"bad selector", withSrc("    kind: html", "    selectors:", "      item: 'div['"), 6, "sources[0].selectors.item", nil, "bad CSS selector"},

@@ -434,6 +434,17 @@ func atLeast[T cmp.Ordered](lo T) func(T) error {
 	}
 }
 
+// offOrAtLeast accepts 0 (off) and values >= lo.
+func offOrAtLeast[T cmp.Ordered](lo T) func(T) error {
+	return func(v T) error {
+		var zero T
+		if v != zero && v < lo {
+			return fmt.Errorf("%v is out of range: must be 0 (off) or at least %v", v, lo)
+		}
+		return nil
+	}
+}
+
 // headerName canonicalises a valid HTTP header name.
 func headerName(s string) (string, error) {
 	if !httpguts.ValidHeaderFieldName(s) {

@@ -97,6 +97,8 @@ type app struct {
 	limit  *guard.Limiter // per-client limit of requests that build feeds
 	svcMu  sync.Mutex
 	svc    *services // the daemon's page, metrics and hub; nil in one-shot commands
+	// stopMemory stops the memory governor (see memory.go).
+	stopMemory func()
 }
 
 // openApp opens the store and builds the publisher and the runner. Only the
@@ -116,6 +118,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger, client w
 		return nil, err // names the data directory already
 	}
 	a := &app{cfg: cfg, log: log, store: st}
+	a.stopMemory = governMemory(cfg.MemoryLimit, log.With("component", "memory"))
 	a.cur.Store(cfg)
 	po := publishOptions(cfg, log)
 	if cfg.WebSub.Enabled {
@@ -183,6 +186,7 @@ func publishOptions(cfg *config.Config, log *slog.Logger) publish.Options {
 
 func (a *app) close() error {
 	a.pub.Close()
+	defer a.stopMemory()
 	return a.store.Close()
 }
 

@@ -180,7 +180,8 @@ loop:
 
 // reload re-reads the configuration; an invalid file leaves the old one in
 // force. Sources, their schedules and retention change at once; listen,
-// data_dir, the feed section and the fetch limits need a restart.
+// data_dir, memory_limit, the feed section and the fetch limits need a
+// restart.
 func (a *app) reload(ctx context.Context, path string, sched *fetch.Scheduler) {
 	if path == "" {
 		a.log.Info("SIGHUP: running on the embedded default; nothing to reload")
@@ -192,10 +193,10 @@ func (a *app) reload(ctx context.Context, path string, sched *fetch.Scheduler) {
 		return
 	}
 	old := a.cur.Load()
-	if cfg.Listen != old.Listen || cfg.DataDir != old.DataDir || cfg.Feed != old.Feed ||
+	if cfg.Listen != old.Listen || cfg.DataDir != old.DataDir || cfg.MemoryLimit != old.MemoryLimit || cfg.Feed != old.Feed ||
 		cfg.Defaults.Concurrency != old.Defaults.Concurrency || cfg.Defaults.PerHost != old.Defaults.PerHost ||
 		!reflect.DeepEqual(cfg.Server, old.Server) || cfg.Stories != old.Stories || cfg.WebSub != old.WebSub {
-		a.log.Warn("SIGHUP: listen, data_dir, feed, concurrency, per_host, server, stories and websub changes take effect on restart")
+		a.log.Warn("SIGHUP: listen, data_dir, memory_limit, feed, concurrency, per_host, server, stories and websub changes take effect on restart")
 	}
 	if err := sched.Set(ctx, cfg.Sources); err != nil {
 		a.log.Error("SIGHUP: configuration not reloaded", "err", err)
