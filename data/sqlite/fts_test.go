@@ -285,3 +285,42 @@ func TestSearchChecksPages(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexSkipsItemsChangedWhileRead: the index text is built from a read
+// outside the writer; an item saved again between that read and the write
+// is not indexed with its old text but stays queued, and the next batch
+// indexes its new text.
+func TestIndexSkipsItemsChangedWhileRead(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	day := t0.Add(-24 * time.Hour)
+	save(t, s, "sc", ftsItem("a", "旧标题", "<p>正文</p>", day), ftsItem("b", "第二条", "<p>其他</p>", day.Add(time.Hour)))
+
+	docs, err := s.readQueued(ctx, 0)
+	if err != nil || len(docs) != 2 {
+		t.Fatalf("readQueued = %d docs, %v; want 2", len(docs), err)
+	}
+	if err := buildTexts(ctx, docs, s.z); err != nil {
+		t.Fatal(err)
+	}
+	save(t, s, "sc", ftsItem("a", "新标题", "<p>正文</p>", day)) // a changes after the read
+	n, err := s.writeIndexed(ctx, docs)
+	if err != nil || n != 1 {
+		t.Fatalf("writeIndexed = %d, %v; want 1 (b; a changed)", n, err)
+	}
+	if left, err := s.queuedForIndex(ctx); err != nil || left != 1 {
+		t.Errorf("queue = %d (%v), want 1 (a)", left, err)
+	}
+	var old int
+	if err := s.r.QueryRow(`SELECT count(*) FROM items_fts WHERE items_fts MATCH '"旧标"'`).Scan(&old); err != nil || old != 0 {
+		t.Errorf("index rows with a's old title = %d (%v), want 0", old, err)
+	}
+	indexAll(t, s, 1)
+	if got := searchKeys(t, s, data.Query{Text: "新标题"}); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("new title found = %v, want [a]", got)
+	}
+	// Written twice: the second write finds nothing queued and indexes nothing.
+	if n, err := s.writeIndexed(ctx, docs); err != nil || n != 0 {
+		t.Errorf("writeIndexed of indexed docs = %d, %v; want 0", n, err)
+	}
+}

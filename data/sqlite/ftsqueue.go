@@ -1,8 +1,13 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 )
 
@@ -59,71 +64,137 @@ const (
 // IndexQueued indexes up to limit queued items (all of them when limit <= 0)
 // in one transaction and returns how many it indexed.
 func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
-	n, err := s.indexQueued(ctx, limit)
-	if err != nil {
-		return 0, fmt.Errorf("index queued items: %w", s.fileErr(err))
-	}
-	return n, nil
+	n, _, err := s.indexQueued(ctx, limit)
+	return n, err
 }
 
-func (s *Store) indexQueued(ctx context.Context, limit int) (int, error) {
+// indexQueued indexes up to limit queued items and returns how many it
+// indexed and how many it read (those changed meanwhile stay queued).
+func (s *Store) indexQueued(ctx context.Context, limit int) (indexed, read int, err error) {
+	docs, err := s.readQueued(ctx, limit)
+	if err == nil && len(docs) > 0 {
+		if err = buildTexts(ctx, docs, s.z); err == nil {
+			indexed, err = s.writeIndexed(ctx, docs)
+		}
+	}
+	if err != nil {
+		return 0, len(docs), fmt.Errorf("index queued items: %w", s.fileErr(err))
+	}
+	return indexed, len(docs), nil
+}
+
+// queuedDoc is a queued item read for indexing.
+type queuedDoc struct {
+	id                      int64
+	hash                    []byte // of the item as read: the writer indexes it only if unchanged
+	title, summary, content string
+	packed                  []byte
+	text                    string // what goes into the index
+}
+
+// readQueued reads up to limit queued items (all with limit <= 0) from a
+// reader, oldest first, so that the writer is held only to write.
+func (s *Store) readQueued(ctx context.Context, limit int) ([]queuedDoc, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
+	rows, err := s.r.QueryContext(ctx, `SELECT q.item_id, i.hash, i.title, i.summary, i.content, i.content_z
+		FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id ORDER BY q.item_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var docs []queuedDoc
+	for rows.Next() {
+		var d queuedDoc
+		if err := rows.Scan(&d.id, &d.hash, &d.title, &d.summary, &d.content, &d.packed); err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+// buildTexts sets each doc's index text, on every core: decompressing and
+// flattening the HTML is a third of what indexing costs.
+func buildTexts(ctx context.Context, docs []queuedDoc, z *bodyCodec) error {
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs) && ctx.Err() == nil; i += workers {
+				d := &docs[i]
+				content, err := z.unpack(d.content, d.packed)
+				if err != nil {
+					errs[w] = fmt.Errorf("item %d: %w", d.id, err)
+					return
+				}
+				d.text = ftsText(d.title, d.summary, content)
+				d.title, d.summary, d.content, d.packed = "", "", "", nil
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// writeIndexed indexes docs in one transaction. An item that changed or
+// left the queue since it was read is skipped: it is still queued with
+// its new text (or indexed by someone else) and the next batch takes it.
+func (s *Store) writeIndexed(ctx context.Context, docs []queuedDoc) (int, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	rows, err := tx.QueryContext(ctx, `SELECT q.item_id, q.reindex, i.title, i.summary, i.content, i.content_z
-		FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id ORDER BY q.item_id LIMIT ?`, limit)
-	if err != nil {
-		return 0, err
-	}
-	type doc struct {
-		id      int64
-		reindex bool
-		text    string
-	}
-	var docs []doc
-	for rows.Next() {
-		var (
-			d                       doc
-			title, summary, content string
-			packed                  []byte
-		)
-		if err := rows.Scan(&d.id, &d.reindex, &title, &summary, &content, &packed); err != nil {
-			_ = rows.Close()
-			return 0, err
+	var stmts [4]*sql.Stmt
+	for i, q := range []string{
+		`SELECT q.reindex, i.hash FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id WHERE q.item_id = ?`,
+		`DELETE FROM items_fts WHERE rowid = ?`,
+		`INSERT INTO items_fts (rowid, body) VALUES (?, ?)`,
+		`DELETE FROM fts_queue WHERE item_id = ?`,
+	} {
+		if stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("prepare: %w", err)
 		}
-		if content, err = s.z.unpack(content, packed); err != nil {
-			_ = rows.Close()
-			return 0, fmt.Errorf("item %d: %w", d.id, err)
-		}
-		d.text = ftsText(title, summary, content)
-		docs = append(docs, d)
 	}
-	if err := rows.Close(); err != nil {
-		return 0, err
-	}
+	check, unindex, index, dequeue := stmts[0], stmts[1], stmts[2], stmts[3]
+	n := 0
 	for _, d := range docs {
-		if d.reindex {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM items_fts WHERE rowid = ?`, d.id); err != nil {
+		var (
+			reindex bool
+			hash    []byte
+		)
+		switch err := check.QueryRowContext(ctx, d.id).Scan(&reindex, &hash); {
+		case errors.Is(err, sql.ErrNoRows):
+			continue // indexed meanwhile, or deleted
+		case err != nil:
+			return 0, fmt.Errorf("check item %d: %w", d.id, err)
+		case !bytes.Equal(hash, d.hash):
+			continue // changed since it was read: the next batch reads it again
+		}
+		if reindex {
+			if _, err := unindex.ExecContext(ctx, d.id); err != nil {
 				return 0, fmt.Errorf("unindex item %d: %w", d.id, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO items_fts (rowid, body) VALUES (?, ?)`, d.id, d.text); err != nil {
+		if _, err := index.ExecContext(ctx, d.id, d.text); err != nil {
 			return 0, fmt.Errorf("index item %d: %w", d.id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM fts_queue WHERE item_id = ?`, d.id); err != nil {
+		if _, err := dequeue.ExecContext(ctx, d.id); err != nil {
 			return 0, fmt.Errorf("dequeue item %d: %w", d.id, err)
 		}
+		n++
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
 	}
 	s.ckpt.poke()
-	return len(docs), nil
+	return n, nil
 }
 
 // queuedForIndex returns how many items wait to be indexed for search (for
@@ -158,7 +229,7 @@ func (s *Store) IndexAllQueued(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		start := time.Now()
-		n, err := s.IndexQueued(ctx, indexBatch)
+		n, read, err := s.indexQueued(ctx, indexBatch)
 		total += n
 		if err != nil {
 			return total, err
@@ -166,7 +237,7 @@ func (s *Store) IndexAllQueued(ctx context.Context) (int, error) {
 		if n > 0 {
 			s.log.Debug("indexed queued items", "items", n, "took", time.Since(start))
 		}
-		if n < indexBatch {
+		if read < indexBatch {
 			return total, nil
 		}
 	}
