@@ -27,23 +27,36 @@ func (h *holdStore) Save(ctx context.Context, res data.FetchResult) (data.SaveSt
 	return h.Store.Save(ctx, res)
 }
 
-// TestFetchWhileSaving: a source waiting for the store does not hold a
-// fetch slot, so with Concurrency 1 the next source is downloaded while the
-// first one's Save is still waiting.
-func TestFetchWhileSaving(t *testing.T) {
+// newHeldRunner returns a test rig and a Runner with one fetch slot whose
+// store holds source a's Saves until hold.release is closed.
+func newHeldRunner(t *testing.T) (*testRig, *holdStore, *Runner) {
+	t.Helper()
 	rig := newTestRig(t, Options{})
 	hold := &holdStore{Store: rig.store, source: "a", entered: make(chan struct{}, 1), release: make(chan struct{})}
 	client := web.NewClient(web.ClientOptions{})
 	t.Cleanup(client.CloseIdleConnections)
 	r := NewRunner(Options{Concurrency: 1, Now: rig.clock.Now}, &web.Getter{Client: client, UserAgent: "govfeed-test"}, hold)
+	return rig, hold, r
+}
+
+// signalling serves an RSS feed of n items and signals ch at each request.
+func signalling(ch chan struct{}, n int) http.HandlerFunc {
+	rss := serveRSS("", newsItems(n)...)
+	return func(w http.ResponseWriter, req *http.Request) {
+		signal(ch)
+		rss(w, req)
+	}
+}
+
+// TestFetchWhileSaving: a source waiting for the store does not hold a
+// fetch slot, so with Concurrency 1 the next source is downloaded while the
+// first one's Save is still waiting.
+func TestFetchWhileSaving(t *testing.T) {
+	rig, hold, r := newHeldRunner(t)
 
 	upA := newUpstream(t, serveRSS("", newsItems(2)...))
 	reachedB := make(chan struct{}, 1)
-	rss := serveRSS("", newsItems(3)...)
-	upB := newUpstream(t, func(w http.ResponseWriter, req *http.Request) {
-		signal(reachedB)
-		rss(w, req)
-	})
+	upB := newUpstream(t, signalling(reachedB, 3))
 
 	reports := make(chan Report, 2)
 	go func() { reports <- r.Run(context.Background(), feedSource(t, "a", upA.URL), false) }()
@@ -67,24 +80,13 @@ func TestFetchWhileSaving(t *testing.T) {
 // and one save slot: a is being saved (held), b is fetched and waits for
 // the save slot, and c is not fetched until a's Save returns.
 func TestFetchWaitsForTheStore(t *testing.T) {
-	rig := newTestRig(t, Options{})
-	hold := &holdStore{Store: rig.store, source: "a", entered: make(chan struct{}, 1), release: make(chan struct{})}
-	client := web.NewClient(web.ClientOptions{})
-	t.Cleanup(client.CloseIdleConnections)
-	r := NewRunner(Options{Concurrency: 1, Now: rig.clock.Now}, &web.Getter{Client: client, UserAgent: "govfeed-test"}, hold)
+	rig, hold, r := newHeldRunner(t)
 	r.saving = make(chan struct{}, 1)
 
-	reached := func(ch chan struct{}, items int) http.HandlerFunc {
-		rss := serveRSS("", newsItems(items)...)
-		return func(w http.ResponseWriter, req *http.Request) {
-			signal(ch)
-			rss(w, req)
-		}
-	}
 	reachedB, reachedC := make(chan struct{}, 1), make(chan struct{}, 1)
 	upA := newUpstream(t, serveRSS("", newsItems(2)...))
-	upB := newUpstream(t, reached(reachedB, 3))
-	upC := newUpstream(t, reached(reachedC, 4))
+	upB := newUpstream(t, signalling(reachedB, 3))
+	upC := newUpstream(t, signalling(reachedC, 4))
 
 	reports := make(chan Report, 3)
 	go func() { reports <- r.Run(context.Background(), feedSource(t, "a", upA.URL), false) }()
