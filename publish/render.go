@@ -20,7 +20,8 @@ func (p *Publisher) encode(d *document, f format) (body, gz []byte, err error) {
 	buf := bytes.NewBuffer(make([]byte, 0, 8<<10+len(d.entries)*4<<10)) // about what an entry takes
 	pr, pw := io.Pipe()
 	zipped := make(chan gzipped, 1)
-	go func() { zipped <- gzipFrom(pr, buf.Cap()/3) }()
+	zsize := buf.Cap() / 3 // read here: buf is written while the goroutine runs
+	go func() { zipped <- gzipFrom(pr, zsize) }()
 	// Hand the compressor 64 KB at a time: fewer goroutine switches.
 	zbuf := bufio.NewWriterSize(pw, 64<<10)
 	w := io.MultiWriter(buf, zbuf)
