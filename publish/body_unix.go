@@ -31,30 +31,52 @@ type feedFile struct {
 // it sends an *os.File, without the cost of an *os.File (a registration
 // with the poller, which a regular file refuses, and a cleanup).
 type fileBody struct {
-	fd int
-	lr io.LimitedReader // the bytes to send: R is the fileBody
+	fd    int
+	lr    io.LimitedReader // the bytes to send: R is the fileBody
+	moved bool             // the file position may be past the start
 }
 
 func newFeedFile(path string, size int64) *feedFile {
 	return &feedFile{path: path, size: size}
 }
 
-// open returns the file ready to send from its start.
+// open returns the file ready to send from its start, through reader.
 func (f *feedFile) open() (*fileBody, error) {
+	b, err := f.get()
+	if err != nil {
+		return nil, err
+	}
+	if b.moved {
+		if _, err := syscall.Seek(b.fd, 0, io.SeekStart); err != nil {
+			_ = syscall.Close(b.fd)
+			if b, err = f.openNew(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	b.lr.N = f.size
+	b.moved = true // by the answer that reads it
+	return b, nil
+}
+
+// get returns a descriptor of the file, whatever its position, for an
+// answer that sends it from an explicit offset (the fast lane); close
+// gives it back.
+func (f *feedFile) get() (*fileBody, error) {
 	f.mu.Lock()
 	if n := len(f.idle); n > 0 {
 		b := f.idle[n-1]
 		f.idle[n-1] = nil
 		f.idle = f.idle[:n-1]
 		f.mu.Unlock()
-		if _, err := syscall.Seek(b.fd, 0, io.SeekStart); err == nil {
-			b.lr.N = f.size
-			return b, nil
-		}
-		_ = syscall.Close(b.fd)
-	} else {
-		f.mu.Unlock()
+		return b, nil
 	}
+	f.mu.Unlock()
+	return f.openNew()
+}
+
+// openNew opens a new descriptor on the file.
+func (f *feedFile) openNew() (*fileBody, error) {
 	fd, err := syscall.Open(f.path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err

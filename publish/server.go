@@ -29,8 +29,16 @@ func NewServer(addr string, h http.Handler) *http.Server {
 type connKey struct{}
 
 // withConn is an http.Server.ConnContext that keeps a TCP connection's
-// syscall.RawConn in the context.
+// syscall.RawConn in the context. It looks through wrappers that give
+// their connection with NetConn, as the fast lane's hand-offs do.
 func withConn(ctx context.Context, c net.Conn) context.Context {
+	for range 4 { // a bound, against a wrapper that returns itself
+		w, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			break
+		}
+		c = w.NetConn()
+	}
 	tc, ok := c.(*net.TCPConn)
 	if !ok {
 		return ctx

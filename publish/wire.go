@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"time"
@@ -30,7 +31,18 @@ type encoded struct {
 	etagH  []string  // etag as a header value
 	length []string  // Content-Length
 	file   *feedFile // a file holding body, nil if none (ServeFiles)
+	// heads are the header lines of an answer in this coding as net/http
+	// writes them from the Handler's header map (sorted by name, each
+	// ending in CRLF), without the status line, Date and Connection: the
+	// fast lane's copy. heads[answer200] for 200, heads[answer304] for 304.
+	heads [2][]byte
 }
+
+// Indexes of encoded.heads.
+const (
+	answer200 = iota
+	answer304
+)
 
 // newWire computes the header values of r, whose fields are all set;
 // maxAge is the Cache-Control max-age of documents that may change and
@@ -55,7 +67,21 @@ func newWire(r *rendered, maxAge time.Duration, hub string) wire {
 	if hub != "" { // WebSub discovery (W3C WebSub section 4)
 		w.link = []string{"<" + hub + `>; rel="hub"`, "<" + r.self + `>; rel="self"`}
 	}
+	for c := range w.enc {
+		h := http.Header{}
+		w.writeHeader(h, c)
+		w.enc[c].heads[answer304] = headerLines(h)
+		w.writeEntityHeader(h, c)
+		w.enc[c].heads[answer200] = headerLines(h)
+	}
 	return w
+}
+
+// headerLines is h as net/http's server writes it.
+func headerLines(h http.Header) []byte {
+	var b bytes.Buffer
+	_ = h.Write(&b) // a bytes.Buffer does not fail
+	return b.Bytes()
 }
 
 // writeHeader sets the headers every answer for the document in coding c

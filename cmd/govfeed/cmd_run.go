@@ -140,8 +140,15 @@ func daemon(ctx context.Context, e env, o daemonOptions) error {
 	}
 	srv := publish.NewServer(cfg.Listen, a.routes(sv))
 	guard.ServerLimits{}.Apply(srv)
+	// The combined feed's plain requests are answered before net/http,
+	// which gets every other connection (see publish.Lane).
+	lane := publish.FastLane(ln, a.pub, publish.LaneOptions{
+		Server:  srv,
+		Observe: sv.met.Observer(feedsRoute),
+		Logger:  log.With("component", "lane"),
+	})
 	srvErr := make(chan error, 1)
-	go func() { srvErr <- srv.Serve(ln) }()
+	go func() { srvErr <- srv.Serve(lane) }()
 	log.Info("serving", "addr", ln.Addr().String(), "feed", cfg.Feed.BaseURL+"/feed.atom", "sources", len(cfg.Sources), "data_dir", cfg.DataDir)
 
 	if err := sched.Set(ctx, cfg.Sources); err != nil {
@@ -174,6 +181,9 @@ loop:
 	defer scancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("http shutdown", "err", err)
+	}
+	if err := lane.Shutdown(sctx); err != nil {
+		log.Warn("fast lane shutdown", "err", err)
 	}
 	return runErr
 }

@@ -97,10 +97,16 @@ func (a *app) sourceIDs() map[string]bool {
 	return ids
 }
 
-// routes composes the daemon's HTTP surface.
+// feedsRoute is the metrics route of the feeds, whether net/http or the
+// fast lane answers them.
+const feedsRoute = "feeds"
+
+// routes composes the daemon's HTTP surface. The fast lane (cmd_run.go)
+// answers the combined feed's plain requests as feeds does: nothing here
+// may add a header to them.
 func (a *app) routes(sv *services) http.Handler {
 	mux := http.NewServeMux()
-	feeds := sv.met.Middleware("feeds", a.pub.Handler())
+	feeds := sv.met.Middleware(feedsRoute, a.pub.Handler())
 	mux.Handle("/", feeds)
 	mux.Handle("GET /{$}", sv.met.Middleware("page", sv.page.Handler()))
 	mux.Handle("GET /static/", sv.met.Middleware("static", sv.page.Handler()))

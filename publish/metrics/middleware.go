@@ -29,19 +29,32 @@ const (
 // As net/http requires, next must not use the ResponseWriter once it has
 // returned.
 func (m *Metrics) Middleware(route string, next http.Handler) http.Handler {
-	rm := &routeMetrics{
-		next:     next,
-		requests: m.httpRequests.MustCurryWith(prometheus.Labels{"route": route}),
-		// The histogram exists from the start, so an unused route shows 0.
-		duration: m.httpDuration.WithLabelValues(route),
-	}
+	rm := m.route(route)
+	rm.next = next
 	rm.writers.New = func() any { return new(statusWriter) }
 	return rm
 }
 
+// Observer returns a function that counts one request of route answered
+// with status code after elapsed, in the series Middleware(route, ...)
+// counts in: for the requests of a route that a server answers without
+// net/http (publish.Lane). It allocates nothing once each code was seen.
+func (m *Metrics) Observer(route string) func(code int, elapsed time.Duration) {
+	return m.route(route).observe
+}
+
+// route returns the metrics of route, with no handler.
+func (m *Metrics) route(route string) *routeMetrics {
+	return &routeMetrics{
+		requests: m.httpRequests.MustCurryWith(prometheus.Labels{"route": route}),
+		// The histogram exists from the start, so an unused route shows 0.
+		duration: m.httpDuration.WithLabelValues(route),
+	}
+}
+
 // routeMetrics is the Middleware of one route.
 type routeMetrics struct {
-	next     http.Handler
+	next     http.Handler           // nil for an Observer
 	requests *prometheus.CounterVec // curried with the route
 	duration prometheus.Observer
 	codes    [maxCode - minCode + 1]atomic.Pointer[prometheus.Counter] // made on first use
@@ -59,8 +72,13 @@ func (rm *routeMetrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sw.ResponseWriter = nil
 	rm.writers.Put(sw)
+	rm.observe(code, time.Since(start))
+}
+
+// observe counts one request answered with code after elapsed.
+func (rm *routeMetrics) observe(code int, elapsed time.Duration) {
 	rm.counter(code).Inc()
-	rm.duration.Observe(time.Since(start).Seconds())
+	rm.duration.Observe(elapsed.Seconds())
 }
 
 // counter returns the request counter of status code.

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// feedsCount reads from the daemon's metrics how many feed requests were
+// answered with code.
+func feedsCount(t *testing.T, d *runningDaemon, code string) int {
+	t.Helper()
+	_, body := d.get(t, "/metrics")
+	re := regexp.MustCompile(`(?m)^govfeed_http_requests_total\{code="` + code + `",route="feeds"\} (\d+)$`)
+	m := re.FindSubmatch(body)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+// TestDaemonCountsLaneAnswers checks that the combined feed's requests,
+// which the fast lane answers, are counted in the feeds route's metrics,
+// once each.
+func TestDaemonCountsLaneAnswers(t *testing.T) {
+	up := newUpstream(t)
+	dir := t.TempDir()
+	cfg := dir + "/govfeed.yaml"
+	writeFile(t, cfg, fmt.Sprintf(`listen: 127.0.0.1:0
+data_dir: %s/data
+feed: {title: Lane test, base_url: "http://feeds.example.test"}
+defaults: {schedule: "@every 1h", jitter: 0s, timeout: 2s, grace: 2s}
+log: {level: warn}
+sources:
+  - {id: rss, name: RSS source, url: "%s/rss.xml"}
+`, dir, up.srv.URL))
+	d := startDaemon(t, cfg)
+	defer d.shutdown(t)
+	d.waitFeed(t, 1)
+	ok, notModified := feedsCount(t, d, "200"), feedsCount(t, d, "304")
+
+	c, err := net.Dial("tcp", d.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	br := bufio.NewReader(c)
+	etag := ""
+	for i := range 4 {
+		req := "GET /feed.atom HTTP/1.1\r\nHost: feeds.example.test\r\nAccept-Encoding: gzip\r\n"
+		if i == 3 {
+			req += "If-None-Match: " + etag + "\r\n"
+		}
+		if _, err := io.WriteString(c, req+"\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		want := http.StatusOK
+		if i == 3 {
+			want = http.StatusNotModified
+		}
+		if resp.StatusCode != want || resp.Header.Get("ETag") == "" {
+			t.Fatalf("request %d: %s, ETag %q; want %d", i, resp.Status, resp.Header.Get("ETag"), want)
+		}
+		etag = resp.Header.Get("ETag")
+	}
+
+	// An answer is counted once sent: the count may lag behind the client.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		gotOK, gotNM := feedsCount(t, d, "200")-ok, feedsCount(t, d, "304")-notModified
+		if gotOK == 3 && gotNM == 1 {
+			break
+		}
+		if gotOK > 3 || gotNM > 1 || time.Now().After(deadline) {
+			t.Fatalf("feeds requests counted: %d answered 200 and %d 304, want 3 and 1", gotOK, gotNM)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
