@@ -300,9 +300,6 @@ func TestIndexSkipsItemsChangedWhileRead(t *testing.T) {
 	if err != nil || len(docs) != 2 {
 		t.Fatalf("readQueued = %d docs, %v; want 2", len(docs), err)
 	}
-	if err := buildTexts(ctx, docs, s.z); err != nil {
-		t.Fatal(err)
-	}
 	save(t, s, "sc", ftsItem("a", "新标题", "<p>正文</p>", day)) // a changes after the read
 	n, err := s.writeIndexed(ctx, docs)
 	if err != nil || n != 1 {
@@ -322,5 +319,28 @@ func TestIndexSkipsItemsChangedWhileRead(t *testing.T) {
 	// Written twice: the second write finds nothing queued and indexes nothing.
 	if n, err := s.writeIndexed(ctx, docs); err != nil || n != 0 {
 		t.Errorf("writeIndexed of indexed docs = %d, %v; want 0", n, err)
+	}
+}
+
+// TestIndexQueuedAcrossTextChunks indexes more items than one text chunk
+// holds: every item, in the first, a middle and the last chunk, is found.
+func TestIndexQueuedAcrossTextChunks(t *testing.T) {
+	s, _ := newStore(t)
+	day := t0.Add(-24 * time.Hour)
+	n := 2*textChunk + 3
+	words := []string{"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"}
+	var items []data.Item
+	for i := range n {
+		// A word of its own per item: its number spelt in stems.
+		word := words[i/100%10] + words[i/10%10] + words[i%10] + "号"
+		items = append(items, ftsItem(fmt.Sprintf("k%d", i), "通知", "<p>第"+word+"文件</p>", day.Add(time.Duration(i)*time.Minute)))
+	}
+	save(t, s, "sc", items...)
+	indexAll(t, s, n)
+	for _, i := range []int{0, textChunk - 1, textChunk, n - 1} {
+		word := words[i/100%10] + words[i/10%10] + words[i%10] + "号"
+		if got := searchKeys(t, s, data.Query{Text: word}); !slices.Equal(got, []string{fmt.Sprintf("k%d", i)}) {
+			t.Errorf("search %s = %v, want [k%d]", word, got, i)
+		}
 	}
 }

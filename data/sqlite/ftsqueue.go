@@ -73,9 +73,7 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 func (s *Store) indexQueued(ctx context.Context, limit int) (indexed, read int, err error) {
 	docs, err := s.readQueued(ctx, limit)
 	if err == nil && len(docs) > 0 {
-		if err = buildTexts(ctx, docs, s.z); err == nil {
-			indexed, err = s.writeIndexed(ctx, docs)
-		}
+		indexed, err = s.writeIndexed(ctx, docs)
 	}
 	if err != nil {
 		return 0, len(docs), fmt.Errorf("index queued items: %w", s.fileErr(err))
@@ -92,8 +90,13 @@ type queuedDoc struct {
 	text                    string // what goes into the index
 }
 
+// textChunk is how many queued items readQueued holds the HTML of at once.
+const textChunk = 128
+
 // readQueued reads up to limit queued items (all with limit <= 0) from a
-// reader, oldest first, so that the writer is held only to write.
+// reader, oldest first, with their index text, so that the writer is held
+// only to write. It builds the texts chunk by chunk as it reads, so that
+// only textChunk items' HTML is in memory at once.
 func (s *Store) readQueued(ctx context.Context, limit int) ([]queuedDoc, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
@@ -105,18 +108,29 @@ func (s *Store) readQueued(ctx context.Context, limit int) ([]queuedDoc, error) 
 	}
 	defer func() { _ = rows.Close() }()
 	var docs []queuedDoc
+	built := 0 // docs[:built] have their text
 	for rows.Next() {
 		var d queuedDoc
 		if err := rows.Scan(&d.id, &d.hash, &d.title, &d.summary, &d.content, &d.packed); err != nil {
 			return nil, err
 		}
 		docs = append(docs, d)
+		if len(docs)-built == textChunk {
+			if err := buildTexts(ctx, docs[built:], s.z); err != nil {
+				return nil, err
+			}
+			built = len(docs)
+		}
 	}
-	return docs, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return docs, buildTexts(ctx, docs[built:], s.z)
 }
 
-// buildTexts sets each doc's index text, on every core: decompressing and
-// flattening the HTML is a third of what indexing costs.
+// buildTexts sets each doc's index text, on every core (decompressing and
+// flattening the HTML is a third of what indexing costs), and drops the
+// HTML.
 func buildTexts(ctx context.Context, docs []queuedDoc, z *bodyCodec) error {
 	workers := min(runtime.GOMAXPROCS(0), len(docs))
 	errs := make([]error, workers)
