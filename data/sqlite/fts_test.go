@@ -142,6 +142,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
+		`CREATE INDEX items_modified ON items (modified)`,
 		`ALTER TABLE items DROP COLUMN content_z`,
 		`DROP TRIGGER items_fts_queue_delete`, `DROP TABLE fts_queue`,
 		`DROP TRIGGER items_fts_delete`, `DROP TABLE items_fts`,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 )
 
 // Stats describe the store's contents, for metrics and /status.
@@ -52,17 +51,4 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("read store stats: %w", err)
 	}
 	return st, nil
-}
-
-// LastModified returns when the stored items last changed, for HTTP cache
-// validators: the latest item Modified, or the latest deletion by Prune if
-// that is later (a deletion changes the feeds too). Zero for an empty store.
-func (s *Store) LastModified(ctx context.Context) (time.Time, error) {
-	var last sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT max(m) FROM (
-		SELECT max(modified) AS m FROM items UNION ALL SELECT max(deleted_at) FROM tombstones)`).Scan(&last)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read last modification: %w", err)
-	}
-	return fromNullNS(last), nil
 }

@@ -179,27 +179,18 @@ func TestOpenOnAFile(t *testing.T) {
 	}
 }
 
-func TestStatsAndLastModified(t *testing.T) {
+func TestStats(t *testing.T) {
 	s, c := newStore(t)
 	ctx := context.Background()
-	if lm, err := s.LastModified(ctx); err != nil || !lm.IsZero() {
-		t.Errorf("LastModified of an empty store = %v, %v; want zero", lm, err)
-	}
 	save(t, s, "a", daily(4)...)
 	c.Advance(time.Hour)
 	save(t, s, "b", item("x", t0))
 	if _, err := s.Save(ctx, data.FetchResult{State: data.SourceState{SourceID: "empty"}}); err != nil {
 		t.Fatal(err)
 	}
-	if lm, err := s.LastModified(ctx); err != nil || !lm.Equal(t0.Add(time.Hour)) {
-		t.Errorf("LastModified = %v, %v; want %v", lm, err, t0.Add(time.Hour))
-	}
 	c.Advance(time.Hour)
 	if _, err := s.Prune(ctx, "a", 0, 1); err != nil {
 		t.Fatal(err)
-	}
-	if lm, err := s.LastModified(ctx); err != nil || !lm.Equal(t0.Add(2*time.Hour)) {
-		t.Errorf("LastModified after Prune = %v, %v; want the deletion time %v", lm, err, t0.Add(2*time.Hour))
 	}
 	st, err := s.Stats(ctx)
 	if err != nil {
