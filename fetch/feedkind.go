@@ -16,6 +16,7 @@ func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.Sourc
 	if err != nil || h.notModified {
 		return h, err
 	}
+	h.size = int64(len(resp.Body))
 	h.parse = func(ctx context.Context) (harvest, error) {
 		var f *feed.Feed
 		err := r.parse(ctx, func() (err error) {
@@ -33,7 +34,7 @@ func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.Sourc
 		if err != nil {
 			return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("parse %s: %w", resp.URL, err)}
 		}
-		h.parse = nil
+		h.parse, h.size = nil, 0
 		h.items, h.title, h.link, h.listed = f.Items, f.Title, f.Link, len(f.Items)
 		return h, nil
 	}

@@ -81,7 +81,7 @@ func TestFetchWhileSaving(t *testing.T) {
 // the save slot, and c is not fetched until a's Save returns.
 func TestFetchWaitsForTheStore(t *testing.T) {
 	rig, hold, r := newHeldRunner(t)
-	r.saving = make(chan struct{}, 1)
+	r.saving = newBudget(1) // one source at a time
 
 	reachedB, reachedC := make(chan struct{}, 1), make(chan struct{}, 1)
 	upA := newUpstream(t, serveRSS("", newsItems(2)...))

@@ -1,0 +1,95 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// waiting returns how many acquires wait on b.
+func (b *budget) waiting() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.waiters)
+}
+
+// acquireAsync starts an acquire of n units and returns where its result
+// arrives; it returns once the acquire waits (or has its units).
+func acquireAsync(t *testing.T, ctx context.Context, b *budget, n int64) <-chan error {
+	t.Helper()
+	before := b.waiting()
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.acquire(ctx, n)
+		done <- err
+	}()
+	deadline := time.Now().Add(waitLimit)
+	for b.waiting() == before && len(done) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("acquire(%d) neither waited nor returned", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return done
+}
+
+func TestBudgetOrderAndRelease(t *testing.T) {
+	ctx := context.Background()
+	b := newBudget(10)
+	if n, err := b.acquire(ctx, 8); n != 8 || err != nil {
+		t.Fatalf("acquire(8) = %d, %v; want 8", n, err)
+	}
+	big := acquireAsync(t, ctx, b, 5)
+	small := acquireAsync(t, ctx, b, 1) // 2 units are free, but it is behind big
+	if w := b.waiting(); w != 2 {
+		t.Fatalf("%d waiting, want 2 (the small one waits its turn)", w)
+	}
+	b.release(8)
+	for _, ch := range []<-chan error{big, small} {
+		if err := receive(t, "a granted acquire", ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b.free != 4 {
+		t.Errorf("free = %d, want 4", b.free)
+	}
+	b.release(5)
+	b.release(1)
+	if b.free != 10 {
+		t.Errorf("free after every release = %d, want 10", b.free)
+	}
+}
+
+func TestBudgetClampsToTheTotal(t *testing.T) {
+	b := newBudget(10)
+	n, err := b.acquire(context.Background(), 1<<20)
+	if n != 10 || err != nil {
+		t.Fatalf("acquire(1 MiB) = %d, %v; want all 10 units", n, err)
+	}
+	b.release(10)
+	// Nothing is free of charge: 0 units count as 1.
+	if n, err := b.acquire(context.Background(), 0); n != 1 || err != nil || b.free != 9 {
+		t.Errorf("acquire(0) = %d, %v, free %d; want 1 unit taken", n, err, b.free)
+	}
+}
+
+func TestBudgetCancelledWaiterLetsOthersThrough(t *testing.T) {
+	b := newBudget(10)
+	if _, err := b.acquire(context.Background(), 8); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	big := acquireAsync(t, ctx, b, 5)
+	small := acquireAsync(t, context.Background(), b, 2)
+	cancel()
+	if err := receive(t, "the cancelled acquire", big); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled acquire = %v, want context.Canceled", err)
+	}
+	if err := receive(t, "the acquire behind it", small); err != nil {
+		t.Fatal(err)
+	}
+	if b.free != 0 {
+		t.Errorf("free = %d, want 0 (8 + 2 taken, nothing by the cancelled one)", b.free)
+	}
+}
