@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strconv"
 	"testing"
@@ -26,10 +28,10 @@ func feedsCount(t *testing.T, d *runningDaemon, code string) int {
 	return n
 }
 
-// TestDaemonCountsLaneAnswers checks that the combined feed's requests,
-// which the fast lane answers, are counted in the feeds route's metrics,
-// once each.
-func TestDaemonCountsLaneAnswers(t *testing.T) {
+// startLaneDaemon starts a daemon with one RSS source and waits until its
+// combined feed has the source's items.
+func startLaneDaemon(t *testing.T) *runningDaemon {
+	t.Helper()
 	up := newUpstream(t)
 	dir := t.TempDir()
 	cfg := dir + "/govfeed.yaml"
@@ -42,8 +44,70 @@ sources:
   - {id: rss, name: RSS source, url: "%s/rss.xml"}
 `, dir, up.srv.URL))
 	d := startDaemon(t, cfg)
-	defer d.shutdown(t)
 	d.waitFeed(t, 1)
+	return d
+}
+
+// rawGet sends one HTTP/1.1 request for target on a new connection and
+// returns the answer with its body read.
+func rawGet(t *testing.T, addr, target, acceptEncoding string) (*http.Response, []byte) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	req := "GET " + target + " HTTP/1.1\r\nHost: feeds.example.test\r\nConnection: close\r\n"
+	if acceptEncoding != "" {
+		req += "Accept-Encoding: " + acceptEncoding + "\r\n"
+	}
+	if _, err := io.WriteString(c, req+"\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+// TestDaemonLaneAnswersAsNetHTTP: the fast lane answers /feed.atom, and
+// hands /feed.atom? (an empty query) to net/http, whose handler serves the
+// same document through the daemon's routes and middleware. The two answers
+// must carry the same headers, so that nothing the routes add to the feeds
+// is missing from the lane's answers.
+func TestDaemonLaneAnswersAsNetHTTP(t *testing.T) {
+	d := startLaneDaemon(t)
+	defer d.shutdown(t)
+	for _, enc := range []string{"", "gzip"} {
+		lane, laneBody := rawGet(t, d.addr, "/feed.atom", enc)
+		std, stdBody := rawGet(t, d.addr, "/feed.atom?", enc)
+		if lane.StatusCode != http.StatusOK || std.StatusCode != http.StatusOK {
+			t.Fatalf("Accept-Encoding %q: status %d (lane) and %d (net/http), want 200", enc, lane.StatusCode, std.StatusCode)
+		}
+		lane.Header.Del("Date")
+		std.Header.Del("Date")
+		if !reflect.DeepEqual(lane.Header, std.Header) {
+			t.Errorf("Accept-Encoding %q: headers differ\nlane:     %v\nnet/http: %v", enc, lane.Header, std.Header)
+		}
+		if !bytes.Equal(laneBody, stdBody) {
+			t.Errorf("Accept-Encoding %q: bodies differ (%d and %d bytes)", enc, len(laneBody), len(stdBody))
+		}
+	}
+}
+
+// TestDaemonCountsLaneAnswers checks that the combined feed's requests,
+// which the fast lane answers, are counted in the feeds route's metrics,
+// once each.
+func TestDaemonCountsLaneAnswers(t *testing.T) {
+	d := startLaneDaemon(t)
+	defer d.shutdown(t)
 	ok, notModified := feedsCount(t, d, "200"), feedsCount(t, d, "304")
 
 	c, err := net.Dial("tcp", d.addr)
