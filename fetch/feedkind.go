@@ -10,7 +10,7 @@ import (
 
 // harvestFeed reads an RSS, Atom or JSON Feed source with a conditional GET.
 // It only downloads: the harvest's parse step reads the document, once the
-// source has a save slot (see fetchSlot).
+// source has its share of the save budget (see fetchSlot).
 func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.SourceState) (harvest, error) {
 	resp, h, err := r.conditionalGet(ctx, src, st, "", 0)
 	if err != nil || h.notModified {

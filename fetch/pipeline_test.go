@@ -74,11 +74,11 @@ func TestFetchWhileSaving(t *testing.T) {
 	}
 }
 
-// TestFetchWaitsForTheStore: a fetched source takes a save slot before it
+// TestFetchWaitsForTheStore: a fetched source takes its save share before it
 // gives its fetch slot back, so when the store falls behind, fetching
 // waits instead of piling parsed feeds up in memory. With one fetch slot
-// and one save slot: a is being saved (held), b is fetched and waits for
-// the save slot, and c is not fetched until a's Save returns.
+// and a save budget of one source: a is being saved (held), b is fetched
+// and waits for the budget, and c is not fetched until a's Save returns.
 func TestFetchWaitsForTheStore(t *testing.T) {
 	rig, hold, r := newHeldRunner(t)
 	r.saving = newBudget(1) // one source at a time

@@ -161,7 +161,7 @@ type harvest struct {
 	// size is the size of the document parse reads.
 	size int64
 	// parse, when set, completes the harvest from the downloaded document.
-	// fetchSlot runs it once the source holds a save slot, so that parsed
+	// fetchSlot runs it once the source holds its save share, so that parsed
 	// items exist only for the sources about to be stored, not for those
 	// waiting for the store.
 	parse func(ctx context.Context) (harvest, error)
@@ -266,9 +266,9 @@ func (r *Runner) run(ctx context.Context, src data.Source, force bool) Report {
 }
 
 // fetchSlot harvests src: it downloads in one of the Concurrency fetch
-// slots, takes a save slot before it gives the fetch slot back, and then
-// completes the harvest's parse step. The caller gives the save slot back
-// by calling saved (nil when ctx ended first).
+// slots, takes its share of the save budget before it gives the fetch slot
+// back, and then completes the harvest's parse step. The caller gives the
+// share back by calling saved (nil when ctx ended first).
 func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceState) (h harvest, saved func(), err error) {
 	if err := acquire(ctx, r.slots); err != nil {
 		return harvest{}, nil, err
