@@ -181,16 +181,11 @@ func parseRequestLine(line []byte, req *laneRequest) bool {
 	if i := bytes.IndexByte(line, ' '); i >= 0 {
 		path, proto = line[:i], line[i+1:]
 	}
-	switch string(path) {
-	case "/feed.atom":
-		req.format = formatAtom
-	case "/feed.rss":
-		req.format = formatRSS
-	case "/feed.json":
-		req.format = formatJSON
-	default:
+	f, ok := combinedFormat(bytesString(path))
+	if !ok {
 		return false
 	}
+	req.format = f
 	switch string(proto) {
 	case "HTTP/1.1":
 	case "HTTP/1.0":

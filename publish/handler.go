@@ -85,7 +85,13 @@ func combinedFeed(r *http.Request) (format, bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return 0, false
 	}
-	switch r.URL.Path {
+	return combinedFormat(r.URL.Path)
+}
+
+// combinedFormat reports whether path is the combined feed's, and in which
+// format.
+func combinedFormat(path string) (format, bool) {
+	switch path {
 	case "/feed.atom":
 		return formatAtom, true
 	case "/feed.rss":
