@@ -8,7 +8,8 @@ import (
 // budget is a weighted semaphore: acquire takes n units out of a fixed
 // total and blocks until they are free, in order of arrival (a large
 // request is not starved by small ones behind it). A request larger than
-// the total takes all of it.
+// the total takes all of it. The Runner's fetch and parse slots are
+// budgets whose sources take one unit each.
 type budget struct {
 	mu      sync.Mutex
 	total   int64

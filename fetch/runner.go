@@ -43,7 +43,7 @@ type Runner struct {
 	opts  Options
 	store Store
 	gate  *hostGate
-	slots chan struct{} // sources fetching
+	slots *budget // sources fetching, one unit each
 	// saving holds the sources being parsed and stored, weighed by the
 	// size of what they fetched: a downloaded source takes its share of
 	// the budget before it gives its fetch slot back, so that the next
@@ -60,7 +60,7 @@ type Runner struct {
 	saving *budget
 	// parsing bounds the sources parsing at once to the cores: more would
 	// not parse faster, only hold more half-parsed documents in memory.
-	parsing chan struct{}
+	parsing *budget
 	log     *slog.Logger
 	now     func() time.Time
 
@@ -96,9 +96,9 @@ func NewRunner(o Options, g Getter, st Store) *Runner {
 		opts:    o,
 		store:   st,
 		gate:    newHostGate(g, o.PerHost),
-		slots:   make(chan struct{}, o.Concurrency),
+		slots:   newBudget(int64(o.Concurrency)),
 		saving:  newBudget(int64(runtime.GOMAXPROCS(0)) * saveBudgetPerCore),
-		parsing: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		parsing: newBudget(int64(runtime.GOMAXPROCS(0))),
 		log:     o.Logger,
 		now:     func() time.Time { return o.Now().UTC() },
 		running: make(map[string]bool),
@@ -270,7 +270,7 @@ func (r *Runner) run(ctx context.Context, src data.Source, force bool) Report {
 // back, and then completes the harvest's parse step. The caller gives the
 // share back by calling saved (nil when ctx ended first).
 func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceState) (h harvest, saved func(), err error) {
-	if err := acquire(ctx, r.slots); err != nil {
+	if _, err := r.slots.acquire(ctx, 1); err != nil {
 		return harvest{}, nil, err
 	}
 	hctx := ctx
@@ -281,7 +281,7 @@ func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceS
 	}
 	h, err = r.harvest(hctx, src, st)
 	share, aerr := r.saving.acquire(ctx, h.weight())
-	release(r.slots)
+	r.slots.release(1)
 	if aerr != nil {
 		return harvest{}, nil, aerr
 	}
@@ -312,25 +312,12 @@ func (h *harvest) weight() int64 {
 // parse runs fn, the parsing of a fetched document, in one of the
 // parsing slots.
 func (r *Runner) parse(ctx context.Context, fn func() error) error {
-	if err := acquire(ctx, r.parsing); err != nil {
+	if _, err := r.parsing.acquire(ctx, 1); err != nil {
 		return err
 	}
-	defer release(r.parsing)
+	defer r.parsing.release(1)
 	return fn()
 }
-
-// acquire takes a slot of the pool sem, or fails when ctx ends first.
-func acquire(ctx context.Context, sem chan struct{}) error {
-	select {
-	case sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// release gives back a slot of the pool sem.
-func release(sem chan struct{}) { <-sem }
 
 // fail records a failed attempt: the failure count, its class and message,
 // and when the next attempt may start.
