@@ -3,8 +3,11 @@ package fetch
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/govfeed/govfeed/data"
 )
 
 // waiting returns how many acquires wait on b.
@@ -91,5 +94,31 @@ func TestBudgetCancelledWaiterLetsOthersThrough(t *testing.T) {
 	}
 	if b.free != 0 {
 		t.Errorf("free = %d, want 0 (8 + 2 taken, nothing by the cancelled one)", b.free)
+	}
+}
+
+// TestHarvestWeight: a source's share of the save budget is the size of
+// the document it has still to parse, else of the text of its items, and
+// never less than what saving a state costs.
+func TestHarvestWeight(t *testing.T) {
+	items := []data.Item{
+		{Title: "标题", Summary: "摘要", Content: strings.Repeat("正文", 1000)},
+		{Title: "Title", Content: strings.Repeat("x", 2000)},
+	}
+	want := int64(len("标题") + len("摘要") + 6000 + len("Title") + 2000)
+	for _, tc := range []struct {
+		name string
+		h    harvest
+		want int64
+	}{
+		{"downloaded feed", harvest{size: 200_000}, 200_000},
+		{"harvested items", harvest{items: items}, want},
+		{"state only", harvest{}, minSaveWeight},
+		{"not modified", harvest{notModified: true}, minSaveWeight},
+		{"tiny item", harvest{items: []data.Item{{Title: "x"}}}, minSaveWeight},
+	} {
+		if got := tc.h.weight(); got != tc.want {
+			t.Errorf("%s: weight %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }
