@@ -39,7 +39,7 @@ CREATE VIRTUAL TABLE items_fts USING fts5(
 `
 
 // ftsBareSchema is migration 7: the index without positions, rebuilt from
-// the items (queued for IndexQueued).
+// the items (queued for IndexAllQueued).
 const ftsBareSchema = `
 DROP TRIGGER items_fts_delete;
 DROP TABLE items_fts;

@@ -192,15 +192,15 @@ func TestFTSQuery(t *testing.T) {
 // indexAll indexes the queue of s and checks it held want items.
 func indexAll(t *testing.T, s *Store, want int) {
 	t.Helper()
-	n, err := s.IndexQueued(context.Background(), 0)
+	n, _, err := s.indexQueued(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != want {
-		t.Errorf("IndexQueued indexed %d items, want %d", n, want)
+		t.Errorf("indexQueued indexed %d items, want %d", n, want)
 	}
 	if left, err := s.queuedForIndex(context.Background()); err != nil || left != 0 {
-		t.Errorf("queue after IndexQueued = %d (%v), want 0", left, err)
+		t.Errorf("queue after indexQueued = %d (%v), want 0", left, err)
 	}
 }
 
@@ -214,9 +214,9 @@ func TestIndexQueuedInBatches(t *testing.T) {
 	save(t, s, "sc", items...)
 	ctx := context.Background()
 	for _, want := range []int{2, 2, 1, 0} {
-		n, err := s.IndexQueued(ctx, 2)
+		n, _, err := s.indexQueued(ctx, 2)
 		if err != nil || n != want {
-			t.Fatalf("IndexQueued(2) = %d, %v; want %d", n, err, want)
+			t.Fatalf("indexQueued(2) = %d, %v; want %d", n, err, want)
 		}
 	}
 	var indexed int

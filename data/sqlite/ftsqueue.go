@@ -19,10 +19,10 @@ import (
 // transaction per fetched source, that was 40% of the CPU of an ingest and
 // 60% of the time the single writer was busy. So Save only queues the ids
 // of new and changed items in fts_queue (one small row each), and
-// IndexQueued indexes the queue in large batches, where FTS5's flush and
+// IndexAllQueued indexes the queue in large batches, where FTS5's flush and
 // merge costs are shared by hundreds of items. With Options.BackgroundIndex
 // (the daemon) the store does that itself shortly after each Save; a
-// one-shot command leaves the queue to the next daemon or IndexQueued call.
+// one-shot command leaves the queue to the next daemon or IndexAllQueued call.
 //
 // A search never misses a queued item: Recent matches queued items by
 // substring on their stored text (queuedMatch) and indexed items through
@@ -30,7 +30,7 @@ import (
 // FTS5's rules) once the queue is empty.
 
 // ftsQueueSchema is migration 6. reindex is 1 when the item is in the index
-// with older text, which IndexQueued must delete first.
+// with older text, which indexing must delete first.
 const ftsQueueSchema = `
 CREATE TABLE fts_queue (
 	item_id INTEGER PRIMARY KEY,
@@ -48,7 +48,7 @@ const (
 	queueChangedSQL = `INSERT INTO fts_queue (item_id, reindex) VALUES (?, 1) ON CONFLICT (item_id) DO NOTHING`
 )
 
-// indexBatch is how many queued items one IndexQueued transaction indexes
+// indexBatch is how many queued items one indexing transaction indexes
 // in the background: large enough to share FTS5's flush, small enough to
 // hold the writer for only a fraction of a second and to bound FTS5's
 // pending data (indexing 50,000 items: 1,000 a batch 18-19 s and 62 MB
@@ -63,15 +63,9 @@ const (
 	indexRetry = time.Minute
 )
 
-// IndexQueued indexes up to limit queued items (all of them when limit <= 0)
-// in one transaction and returns how many it indexed.
-func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
-	n, _, err := s.indexQueued(ctx, limit)
-	return n, err
-}
-
-// indexQueued indexes up to limit queued items and returns how many it
-// indexed and how many it read (those changed meanwhile stay queued).
+// indexQueued indexes up to limit queued items (all of them when limit <= 0)
+// in one transaction and returns how many it indexed and how many it read
+// (those changed meanwhile stay queued).
 func (s *Store) indexQueued(ctx context.Context, limit int) (indexed, read int, err error) {
 	docs, err := s.readQueued(ctx, limit)
 	if err == nil && len(docs) > 0 {

@@ -41,7 +41,7 @@ type Options struct {
 	Cluster cluster.Options
 	// BackgroundIndex makes the store index saved items for search by
 	// itself, a few seconds after each Save (see ftsqueue.go). Without it
-	// they wait in a queue for IndexQueued, and searches find them by
+	// they wait in a queue for IndexAllQueued, and searches find them by
 	// substring meanwhile.
 	BackgroundIndex bool
 }
