@@ -306,3 +306,34 @@ func TestRecentStoriesOrderAndPaging(t *testing.T) {
 		t.Errorf("stories of sc = %d, want 1 of 2 items", len(got))
 	}
 }
+
+// TestSketchOfIsWhatTheLabelledSetMeasured: the store sketches an item's
+// HTML as cluster.NewSketch does on the labelled set (whose thresholds were
+// tuned on it), furniture lines included, not a flattened text of it.
+func TestSketchOfIsWhatTheLabelledSetMeasured(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "cluster", "testdata", "pairs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Docs []labelledDoc }
+	if err := json.Unmarshal(raw, &set); err != nil {
+		t.Fatal(err)
+	}
+	now := t0.UnixNano()
+	for _, d := range set.Docs {
+		r, err := toRow(data.Item{Key: "k", Title: d.Title, Content: d.Body, Link: d.Link, Published: d.Published.UTC()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sketchOf(d.Source, r, now)
+		want := cluster.NewSketch(cluster.Doc{SourceID: d.Source, Title: d.Title, Body: d.Body, Link: d.Link,
+			Published: fromNS(sortDate(r.published, now))})
+		if !slices.Equal(got.MinHash, want.MinHash) || !slices.Equal(got.DocNumbers, want.DocNumbers) ||
+			!slices.Equal(got.Entities, want.Entities) || got.Link != want.Link || !got.Published.Equal(want.Published) {
+			t.Errorf("%s: the store's sketch differs from NewSketch's", d.ID)
+		}
+	}
+	if len(set.Docs) < 20 {
+		t.Fatalf("labelled set has %d documents", len(set.Docs))
+	}
+}
