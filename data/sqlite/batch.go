@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -14,10 +15,15 @@ import (
 // pages that every Save touches (the sources table, index roots, the
 // sequence) were written once per source. Saves that arrive while the
 // writer is busy are therefore queued and run together, up to maxBatch of
-// them, in one transaction, each inside a SAVEPOINT: a Save that fails rolls
-// back to its savepoint and fails alone; a commit that fails fails all of
-// them (and none is stored). A caller returns only after its Save was
-// committed, so durability is unchanged.
+// them, in one transaction. A Save that fails must fail alone: the
+// transaction is rolled back, the failed Save is told, and the others run
+// again in a new one. (A SAVEPOINT per Save would undo one alone, but
+// SQLite then copies every page a Save changes that was there before it
+// into a statement journal: 1 GB of page copies, written to temporary
+// files, in the 1,000-feed ingest, where the Saves of a batch all touch
+// the same index pages. Failures are rare; commits are not.) A commit that
+// fails fails all of them (and none is stored). A caller returns only after
+// its Save was committed, so durability is unchanged.
 
 // maxBatch bounds the Saves of one transaction, and so how long one commit
 // keeps the others waiting.
@@ -29,14 +35,15 @@ var errClosed = errors.New("store is closed")
 // A job is one queued write.
 type job struct {
 	ctx context.Context
-	// fn runs inside a savepoint of the batch's transaction.
+	// fn runs inside the batch's transaction. It may run more than once:
+	// when another job of the batch fails, the transaction is rolled back
+	// and fn runs again in the next one.
 	fn func(ctx context.Context, tx *sql.Tx) error
-	// after, if set, learns whether fn's writes were committed; for a job
-	// that failed it is called at once, before the next job of the batch
-	// runs (which must not see what the failed job left in memory).
-	after func(committed bool)
-	err   error
-	done  chan struct{}
+	// undo, if set, drops what fn left in memory. It is called each time
+	// fn's writes are rolled back, before anything else runs on the writer.
+	undo func()
+	err  error
+	done chan struct{}
 }
 
 // batcher runs queued jobs in batches on the writer connection.
@@ -91,9 +98,10 @@ func (s *Store) stopBatcher() {
 }
 
 // write runs fn in a transaction shared with other queued writes and returns
-// once it is committed (nil) or failed.
-func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) error, after func(committed bool)) error {
-	j := &job{ctx: ctx, fn: fn, after: after, done: make(chan struct{})}
+// once it is committed (nil) or failed. fn may run more than once (see job);
+// undo, if set, is called each time its writes are rolled back.
+func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) error, undo func()) error {
+	j := &job{ctx: ctx, fn: fn, undo: undo, done: make(chan struct{})}
 	select {
 	case <-s.batch.quit:
 		return errClosed
@@ -122,69 +130,73 @@ func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) err
 	}
 }
 
-// runBatch runs jobs in one transaction, each in a savepoint.
+// runBatch runs jobs in one transaction; when one fails, it alone is
+// failed and the others run again in the next.
 func (s *Store) runBatch(jobs []*job) {
+	for len(jobs) > 0 {
+		jobs = s.tryBatch(jobs)
+	}
+}
+
+// tryBatch runs jobs in one transaction and finishes every one of them,
+// unless one job fails: then it rolls the transaction back, finishes that
+// job with its error and returns the others, to run again.
+func (s *Store) tryBatch(jobs []*job) (again []*job) {
 	// The transaction outlives any one caller's context.
 	tx, err := s.w.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(jobs, fmt.Errorf("begin: %w", err))
-		return
+		return nil
 	}
-	for _, j := range jobs {
+	for i, j := range jobs {
 		if j.err = j.ctx.Err(); j.err != nil {
+			continue // finished with the batch, its fn not run
+		}
+		if j.err = j.fn(j.ctx, tx); j.err == nil {
 			continue
 		}
-		if err := s.runJob(tx, j); err != nil {
-			// The transaction is unusable (a savepoint could not be undone).
-			_ = tx.Rollback()
-			finish(jobs, err)
-			return
+		rerr := tx.Rollback()
+		undo(jobs[:i+1])
+		close(j.done)
+		again = append(slices.Clone(jobs[:i]), jobs[i+1:]...)
+		if rerr != nil {
+			// Not rolled back as asked: the connection's state is unknown,
+			// and nothing of this transaction can have been committed.
+			finish(again, fmt.Errorf("roll back the batch of a failed save: %w", rerr))
+			return nil
 		}
+		for _, k := range again {
+			k.err = nil
+		}
+		return again
 	}
 	if err := tx.Commit(); err != nil {
 		finish(jobs, fmt.Errorf("commit: %w", err))
-		return
+		return nil
 	}
 	s.ckpt.poke()
 	for _, j := range jobs {
-		if j.after != nil {
-			j.after(j.err == nil)
-		}
 		close(j.done)
 	}
+	return nil
 }
 
-// runJob runs j inside a savepoint of tx, setting j.err if j failed; it
-// returns an error only when the savepoint cannot be released or undone.
-func (s *Store) runJob(tx *sql.Tx, j *job) error {
-	bg := context.Background()
-	if _, err := tx.StmtContext(bg, s.stmt.savepoint).ExecContext(bg); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
-	}
-	if j.err = j.fn(j.ctx, tx); j.err != nil {
-		if j.after != nil {
-			j.after(false)
-			j.after = nil
-		}
-		if _, err := tx.StmtContext(bg, s.stmt.rollbackTo).ExecContext(bg); err != nil {
-			return errors.Join(j.err, fmt.Errorf("roll back to savepoint: %w", err))
+// undo calls the undo of each job that may have written.
+func undo(jobs []*job) {
+	for _, j := range jobs {
+		if j.undo != nil {
+			j.undo()
 		}
 	}
-	if _, err := tx.StmtContext(bg, s.stmt.release).ExecContext(bg); err != nil {
-		return fmt.Errorf("release savepoint: %w", err)
-	}
-	return nil
 }
 
 // finish fails every job of a batch that did not commit: jobs that failed
 // on their own keep their error, the others get err.
 func finish(jobs []*job, err error) {
+	undo(jobs)
 	for _, j := range jobs {
 		if j.err == nil {
 			j.err = err
-		}
-		if j.after != nil {
-			j.after(false)
 		}
 		close(j.done)
 	}

@@ -15,12 +15,15 @@ import (
 )
 
 // testJob returns a job that inserts a tombstone for key (a small write the
-// test can count) and then fails with fail, if set; outcome records what
-// after reported.
-func testJob(key string, fail func(context.Context, *sql.Tx) error, outcome map[string]string, mu *sync.Mutex) *job {
+// test can count) and then fails with fail, if set; runs and undos count
+// how often fn ran and how often undo was called.
+func testJob(key string, fail func(context.Context, *sql.Tx) error, counts map[string]int, mu *sync.Mutex) *job {
 	return &job{
 		ctx: context.Background(),
 		fn: func(ctx context.Context, tx *sql.Tx) error {
+			mu.Lock()
+			counts[key+" runs"]++
+			mu.Unlock()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO tombstones (source_id, key, deleted_at, last_seen) VALUES ('t', ?, 0, 0)`, key); err != nil {
 				return err
 			}
@@ -29,14 +32,10 @@ func testJob(key string, fail func(context.Context, *sql.Tx) error, outcome map[
 			}
 			return nil
 		},
-		after: func(committed bool) {
+		undo: func() {
 			mu.Lock()
 			defer mu.Unlock()
-			if _, seen := outcome[key]; seen {
-				outcome[key] += " twice"
-				return
-			}
-			outcome[key] = map[bool]string{true: "committed", false: "failed"}[committed]
+			counts[key+" undos"]++
 		},
 		done: make(chan struct{}),
 	}
@@ -60,54 +59,93 @@ func tombstoneKeys(t *testing.T, s *Store) map[string]bool {
 	return got
 }
 
-// TestBatchFailureIsolated: a job that fails inside a batch is rolled back
-// alone, and told so before the jobs after it run.
+// TestBatchFailureIsolated: a job that fails inside a batch fails alone:
+// the jobs before it are undone and run again, the failed one is told
+// before the jobs after it run, and only its write is lost.
 func TestBatchFailureIsolated(t *testing.T) {
 	s, _ := newStore(t)
 	var mu sync.Mutex
-	outcome := map[string]string{}
+	counts := map[string]int{}
 	boom := errors.New("boom")
-	var sawFailedFirst bool
+	var bToldFirst bool
 	jobs := []*job{
-		testJob("a", nil, outcome, &mu),
-		testJob("b", func(context.Context, *sql.Tx) error { return boom }, outcome, &mu),
-		testJob("c", func(context.Context, *sql.Tx) error {
-			mu.Lock()
-			defer mu.Unlock()
-			sawFailedFirst = outcome["b"] == "failed"
-			return nil
-		}, outcome, &mu),
+		testJob("a", nil, counts, &mu),
+		testJob("b", func(context.Context, *sql.Tx) error { return boom }, counts, &mu),
+		nil,
 	}
+	jobs[2] = testJob("c", func(context.Context, *sql.Tx) error {
+		select {
+		case <-jobs[1].done:
+			bToldFirst = true
+		default:
+		}
+		return nil
+	}, counts, &mu)
 	s.runBatch(jobs)
 	for i, want := range []error{nil, boom, nil} {
 		if !errors.Is(jobs[i].err, want) || (want == nil && jobs[i].err != nil) {
 			t.Errorf("job %d error = %v, want %v", i, jobs[i].err, want)
 		}
+		select {
+		case <-jobs[i].done:
+		default:
+			t.Errorf("job %d not finished", i)
+		}
 	}
-	if want := map[string]string{"a": "committed", "b": "failed", "c": "committed"}; fmt.Sprint(outcome) != fmt.Sprint(want) {
-		t.Errorf("outcomes = %v, want %v", outcome, want)
+	// a ran with b, was undone with it and ran again with c; b ran once,
+	// undone; c ran once, after b was told.
+	want := map[string]int{"a runs": 2, "a undos": 1, "b runs": 1, "b undos": 1, "c runs": 1}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("counts = %v, want %v", counts, want)
 	}
-	if !sawFailedFirst {
+	if !bToldFirst {
 		t.Error("the job after a failed one ran before the failed one was told")
 	}
-	if got := tombstoneKeys(t, s); !got["a"] || got["b"] || !got["c"] {
+	if got := tombstoneKeys(t, s); !got["a"] || got["b"] || !got["c"] || len(got) != 2 {
 		t.Errorf("stored = %v, want a and c only", got)
 	}
 }
 
-// TestBatchBrokenTransactionFailsAll: when the shared transaction itself
-// breaks, no job of the batch is stored and every one is told so.
+// TestBatchCancelledJobSkipped: a job whose caller gave up before it ran is
+// failed with its context's error and writes nothing; the others commit.
+func TestBatchCancelledJobSkipped(t *testing.T) {
+	s, _ := newStore(t)
+	var mu sync.Mutex
+	counts := map[string]int{}
+	jobs := []*job{testJob("a", nil, counts, &mu), testJob("b", nil, counts, &mu), testJob("c", nil, counts, &mu)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	jobs[1].ctx = ctx
+	s.runBatch(jobs)
+	if jobs[0].err != nil || !errors.Is(jobs[1].err, context.Canceled) || jobs[2].err != nil {
+		t.Errorf("errors = %v, %v, %v; want nil, canceled, nil", jobs[0].err, jobs[1].err, jobs[2].err)
+	}
+	if got := tombstoneKeys(t, s); !got["a"] || got["b"] || !got["c"] {
+		t.Errorf("stored = %v, want a and c only", got)
+	}
+	if counts["b runs"] != 0 {
+		t.Errorf("the cancelled job ran %d times", counts["b runs"])
+	}
+}
+
+// TestBatchBrokenTransactionFailsAll: when a job fails and the shared
+// transaction cannot be rolled back as asked (SQLite ended it already, as it
+// may on a full disk or an I/O error), no job of the batch is stored, every
+// one is told so and undone, and the writer works afterwards.
 func TestBatchBrokenTransactionFailsAll(t *testing.T) {
 	s, _ := newStore(t)
 	var mu sync.Mutex
-	outcome := map[string]string{}
+	counts := map[string]int{}
+	broke := errors.New("broke")
 	jobs := []*job{
-		testJob("a", nil, outcome, &mu),
+		testJob("a", nil, counts, &mu),
 		testJob("b", func(ctx context.Context, tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `ROLLBACK`) // ends the shared transaction
-			return err
-		}, outcome, &mu),
-		testJob("c", nil, outcome, &mu),
+			if _, err := tx.ExecContext(ctx, `ROLLBACK`); err != nil { // ends the shared transaction
+				return err
+			}
+			return broke
+		}, counts, &mu),
+		testJob("c", nil, counts, &mu),
 	}
 	s.runBatch(jobs)
 	for i, j := range jobs {
@@ -115,8 +153,11 @@ func TestBatchBrokenTransactionFailsAll(t *testing.T) {
 			t.Errorf("job %d succeeded in a broken batch", i)
 		}
 	}
-	if want := map[string]string{"a": "failed", "b": "failed", "c": "failed"}; fmt.Sprint(outcome) != fmt.Sprint(want) {
-		t.Errorf("outcomes = %v, want %v", outcome, want)
+	if !errors.Is(jobs[1].err, broke) {
+		t.Errorf("failed job's error = %v, want its own", jobs[1].err)
+	}
+	if counts["a undos"] < 1 || counts["b undos"] < 1 || counts["c runs"] > counts["c undos"] {
+		t.Errorf("counts = %v: a and b must be undone, c undone if it ran", counts)
 	}
 	if got := tombstoneKeys(t, s); len(got) != 0 {
 		t.Errorf("stored %v from a failed batch", got)

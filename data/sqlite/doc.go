@@ -9,7 +9,7 @@
 // mode lets run beside a writer.
 //
 // The writer is kept for what must be serial. Concurrent Saves share a
-// transaction, each in a savepoint (batch.go); their CPU work (content hash,
+// transaction, one that fails alone (batch.go); their CPU work (content hash,
 // compression, story sketch) is done before they queue. The search index is
 // built behind the writes, in batches (ftsqueue.go). The WAL is checkpointed
 // by a connection of its own. Content is stored compressed (body.go).

@@ -86,12 +86,14 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 			}
 		}
 		return nil
-	}, func(committed bool) {
-		if !committed && sv != nil {
-			// The index must not keep sketches of rolled-back items.
+	}, func() {
+		// The index must not keep sketches of rolled-back items. Their ids
+		// are handed out again, so each is removed once only.
+		if sv != nil {
 			for _, id := range sv.indexed {
 				s.cl.index.Remove(id)
 			}
+			sv.indexed = nil
 		}
 	})
 	if err != nil {

@@ -35,8 +35,6 @@ type statements struct {
 	storyOf      *sql.Stmt
 	addSketch    *sql.Stmt
 	seq          *sql.Stmt // the AUTOINCREMENT sequence of items
-	// Of group commit (see batch.go).
-	savepoint, rollbackTo, release *sql.Stmt
 	// On the readers.
 	state        *sql.Stmt
 	recent       *sql.Stmt
@@ -77,9 +75,6 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.storyOf, w, `SELECT story_id FROM items WHERE id = ?`},
 		{&st.seq, w, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0)`},
 		{&st.addSketch, w, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`},
-		{&st.savepoint, w, `SAVEPOINT job`},
-		{&st.rollbackTo, w, `ROLLBACK TO job`},
-		{&st.release, w, `RELEASE job`},
 		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},
@@ -98,7 +93,7 @@ func (st *statements) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
 		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.seq, st.addSketch,
-		st.savepoint, st.rollbackTo, st.release, st.state, st.recent, st.recentSource} {
+		st.state, st.recent, st.recentSource} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
