@@ -35,6 +35,9 @@ type statements struct {
 	storyOf      *sql.Stmt
 	addSketch    *sql.Stmt
 	seq          *sql.Stmt // the AUTOINCREMENT sequence of items
+	// Of retention (see prune.go), by pruneRule.
+	pruneMark, pruneDelete [pruneRules]*sql.Stmt
+	purgeTombs             *sql.Stmt
 	// On the readers.
 	state        *sql.Stmt
 	recent       *sql.Stmt
@@ -42,11 +45,12 @@ type statements struct {
 }
 
 func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
-	list := []struct {
+	type prep struct {
 		dst   **sql.Stmt
 		db    *sql.DB
 		query string
-	}{
+	}
+	list := []prep{
 		{&st.upsertState, w, `INSERT INTO sources (id, etag, last_modified, last_attempt, last_success, failures,
 			last_error, error_class, next_attempt, title, link, last_yield, broken)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -78,6 +82,11 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},
+		{&st.purgeTombs, w, purgeTombsSQL},
+	}
+	for rule := pruneRule(1); rule < pruneRules; rule++ {
+		list = append(list, prep{&st.pruneMark[rule], w, pruneMarkSQL(rule)},
+			prep{&st.pruneDelete[rule], w, pruneDeleteSQL(rule)})
 	}
 	for _, p := range list {
 		stmt, err := p.db.PrepareContext(ctx, p.query)
@@ -91,9 +100,11 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 
 func (st *statements) close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
+	all := []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
 		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.seq, st.addSketch,
-		st.state, st.recent, st.recentSource} {
+		st.state, st.recent, st.recentSource, st.purgeTombs}
+	all = append(append(all, st.pruneMark[:]...), st.pruneDelete[:]...)
+	for _, s := range all {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
