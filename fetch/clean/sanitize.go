@@ -64,7 +64,18 @@ func NewSanitizer() *Sanitizer {
 // land inside them (misnested markup is rebuilt as a tree and rendered to
 // that end). A fragment that is only white space once sanitized gives "".
 func (s *Sanitizer) HTML(fragment, base string) string {
-	safe := s.policy.Sanitize(fragment)
+	if strings.TrimSpace(fragment) == "" {
+		return ""
+	}
+	// bluemonday's Sanitize grows a bytes.Buffer from empty and copies it
+	// into a string: 0.65 GB of allocations for 126 MB of feeds. Its output
+	// is about as long as its input, so one presized builder does.
+	var b strings.Builder
+	b.Grow(len(fragment))
+	if err := s.policy.SanitizeReaderToWriter(strings.NewReader(fragment), &b); err != nil {
+		return "" // as Sanitize does
+	}
+	safe := b.String()
 	if strings.TrimSpace(safe) == "" {
 		return ""
 	}
