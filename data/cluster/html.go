@@ -98,7 +98,7 @@ type liner struct {
 // false when emit does.
 func lineText[T string | []byte](l *liner, t T) bool {
 	for {
-		i := bytes.IndexByte([]byte(t), '\n')
+		i := indexNewline(t)
 		if i < 0 {
 			break
 		}
@@ -116,6 +116,18 @@ func lineText[T string | []byte](l *liner, t T) bool {
 		l.next = 2 * len(l.line)
 	}
 	return true
+}
+
+// indexNewline is bytes.IndexByte(t, '\n') for either type: []byte(t) of a
+// string allocated a copy of each text run in the generic lineText.
+func indexNewline[T string | []byte](t T) int {
+	switch v := any(t).(type) {
+	case string:
+		return strings.IndexByte(v, '\n')
+	case []byte:
+		return bytes.IndexByte(v, '\n')
+	}
+	return -1
 }
 
 // end passes the line, whole, and starts the next one.
