@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/govfeed/govfeed/data"
 )
@@ -127,7 +128,10 @@ func contentHash(r row) []byte {
 	str := func(s string) {
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])
-		h.Write([]byte(s))
+		// The string's own bytes, not a copy ([]byte(s) copied every
+		// item's content: 118 MB in the 1,000-feed ingest): an io.Writer
+		// must neither modify nor retain what it is given.
+		h.Write(unsafe.Slice(unsafe.StringData(s), len(s)))
 	}
 	for _, s := range []string{r.title, r.link, r.summary, r.content, r.author, r.categories.String, r.enclosures.String} {
 		str(s)
