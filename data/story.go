@@ -12,7 +12,8 @@ type Story struct {
 	ID int64
 	// Items are the reports, the primary first: the earliest published,
 	// whose title, content and date the story shows; the others follow in
-	// publication order.
+	// publication order. A store may leave out the content of reports a
+	// feed does not show (see the publish package's Store).
 	Items []Item
 	// Members describe how each item joined, parallel to Items.
 	Members []Member

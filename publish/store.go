@@ -14,7 +14,9 @@ type Store interface {
 	Recent(ctx context.Context, q data.Query) ([]data.Item, error)
 	// RecentStories returns one data.Story per story, ordered, narrowed
 	// and paged like Recent by its first stored item (the one whose ID is
-	// the story's); Items[0] is the primary report.
+	// the story's); Items[0] is the primary report. Only one report has
+	// its Content: the first one from q.SourceIDs (the first one when
+	// q.SourceIDs is empty), which is the one an entry shows.
 	RecentStories(ctx context.Context, q data.Query) ([]data.Story, error)
 	// ItemsBetween returns the items with fromID <= ID <= toID, ascending
 	// ID.

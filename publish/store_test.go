@@ -138,8 +138,14 @@ func (s *fakeStore) RecentStories(ctx context.Context, q data.Query) ([]data.Sto
 			return cmp.Or(a.Date().Compare(b.Date()), cmp.Compare(a.ID, b.ID))
 		})
 		st := data.Story{ID: h.ID, Items: its}
-		for _, it := range its {
+		shown := false // as Store documents: only the first report of q's sources has content
+		for j, it := range its {
 			st.Members = append(st.Members, data.Member{Score: 1, Reason: "test", Joined: it.FirstSeen})
+			if shown || (len(q.SourceIDs) > 0 && !slices.Contains(q.SourceIDs, it.SourceID)) {
+				its[j].Content = ""
+				continue
+			}
+			shown = true
 		}
 		stories[i] = st
 	}

@@ -232,27 +232,35 @@ func (s *Store) collectItems(rows *sql.Rows, capacity int) ([]data.Item, error) 
 }
 
 func (s *Store) scanItem(sc scanner) (data.Item, error) {
-	var (
-		it                   data.Item
-		cats, encs           sql.NullString
-		pub                  sql.NullInt64
-		upd, first, modified int64
-		packed               []byte
-	)
-	err := sc.Scan(&it.ID, &it.SourceID, &it.Key, &it.GUID, &it.Title, &it.Link, &it.Summary,
-		&it.Content, &it.Author, &cats, &encs, &it.Lang, &pub, &upd, &first, &modified, &packed)
+	it, packed, err := scanRow(sc)
 	if err != nil {
 		return data.Item{}, err
 	}
 	if it.Content, err = s.z.unpack(it.Content, packed); err != nil {
 		return data.Item{}, fmt.Errorf("item %d: %w", it.ID, err)
 	}
+	return it, nil
+}
+
+// scanRow is scanItem without decompressing the content: the item's
+// Content is its plain column, packed its compressed one (see body.go).
+func scanRow(sc scanner) (it data.Item, packed []byte, err error) {
+	var (
+		cats, encs           sql.NullString
+		pub                  sql.NullInt64
+		upd, first, modified int64
+	)
+	err = sc.Scan(&it.ID, &it.SourceID, &it.Key, &it.GUID, &it.Title, &it.Link, &it.Summary,
+		&it.Content, &it.Author, &cats, &encs, &it.Lang, &pub, &upd, &first, &modified, &packed)
+	if err != nil {
+		return data.Item{}, nil, err
+	}
 	it.Published, it.Updated = fromNullNS(pub), fromNS(upd)
 	it.FirstSeen, it.Modified = fromNS(first), fromNS(modified)
 	if err := decodeLists(&it, cats, encs); err != nil {
-		return data.Item{}, err
+		return data.Item{}, nil, err
 	}
-	return it, nil
+	return it, packed, nil
 }
 
 // dedupe returns vs without empty strings and repeats, in first-seen order.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -335,5 +336,47 @@ func TestSketchOfIsWhatTheLabelledSetMeasured(t *testing.T) {
 	}
 	if len(set.Docs) < 20 {
 		t.Fatalf("labelled set has %d documents", len(set.Docs))
+	}
+}
+
+// TestRecentStoriesContentOfTheShownReportOnly: of each story, only the
+// report a feed shows carries its content: the earliest one, or the
+// earliest from q.SourceIDs when the query names sources; the others come
+// without it (short plain content and compressed content alike).
+func TestRecentStoriesContentOfTheShownReportOnly(t *testing.T) {
+	c := newClock(t0)
+	s := openClustered(t, t.TempDir(), c, true)
+	// a is stored first (the story's head), b joins it but was published
+	// earlier: b is the story's first report.
+	long := "<p>" + strings.Repeat("会议研究部署安全生产工作。", 40) + "</p>" // compressed
+	a := ftsItem("a", "省政府第126次常务会议召开", long, t0.Add(-2*time.Hour))
+	a.Link = "https://www.zj.gov.cn/art/2026/art_1.html"
+	b := ftsItem("b", "省政府第126次常务会议召开", "<p>短</p>", t0.Add(-3*time.Hour)) // plain
+	b.Link = a.Link
+	save(t, s, "zj-html", a)
+	save(t, s, "zj-rss", b)
+
+	for _, tc := range []struct {
+		name    string
+		sources []string
+		want    string // the source whose report has content
+	}{
+		{"all sources", nil, "zj-rss"},
+		{"the first report's source not shown", []string{"zj-html"}, "zj-html"},
+		{"both shown", []string{"zj-rss", "zj-html"}, "zj-rss"},
+	} {
+		got := stories(t, s, data.Query{Limit: 10, SourceIDs: tc.sources})
+		if len(got) != 1 || len(got[0].Items) != 2 {
+			t.Fatalf("%s: stories = %+v, want one of two reports", tc.name, got)
+		}
+		for _, it := range got[0].Items {
+			want := ""
+			if it.SourceID == tc.want {
+				want = map[string]string{"zj-html": long, "zj-rss": "<p>短</p>"}[it.SourceID]
+			}
+			if it.Content != want {
+				t.Errorf("%s: report of %s has content %.40q, want %.40q", tc.name, it.SourceID, it.Content, want)
+			}
+		}
 	}
 }
