@@ -20,8 +20,8 @@ type labelledDoc struct {
 	Published                     time.Time
 }
 
-// labelled returns documents of the cluster package's labelled set as items.
-func labelled(t *testing.T, ids ...string) map[string]data.Item {
+// labelledDocs returns the documents of the cluster package's labelled set.
+func labelledDocs(t *testing.T) []labelledDoc {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "cluster", "testdata", "pairs.json"))
 	if err != nil {
@@ -31,8 +31,14 @@ func labelled(t *testing.T, ids ...string) map[string]data.Item {
 	if err := json.Unmarshal(raw, &set); err != nil {
 		t.Fatal(err)
 	}
+	return set.Docs
+}
+
+// labelled returns documents of the cluster package's labelled set as items.
+func labelled(t *testing.T, ids ...string) map[string]data.Item {
+	t.Helper()
 	out := map[string]data.Item{}
-	for _, d := range set.Docs {
+	for _, d := range labelledDocs(t) {
 		if slices.Contains(ids, d.ID) {
 			out[d.ID] = data.Item{Key: "g:" + d.ID, GUID: d.ID, Title: d.Title, Content: d.Body, Link: d.Link, Published: d.Published.UTC()}
 		}
@@ -312,16 +318,9 @@ func TestRecentStoriesOrderAndPaging(t *testing.T) {
 // HTML as cluster.NewSketch does on the labelled set (whose thresholds were
 // tuned on it), furniture lines included, not a flattened text of it.
 func TestSketchOfIsWhatTheLabelledSetMeasured(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "cluster", "testdata", "pairs.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var set struct{ Docs []labelledDoc }
-	if err := json.Unmarshal(raw, &set); err != nil {
-		t.Fatal(err)
-	}
+	docs := labelledDocs(t)
 	now := t0.UnixNano()
-	for _, d := range set.Docs {
+	for _, d := range docs {
 		r, err := toRow(data.Item{Key: "k", Title: d.Title, Content: d.Body, Link: d.Link, Published: d.Published.UTC()})
 		if err != nil {
 			t.Fatal(err)
@@ -334,8 +333,8 @@ func TestSketchOfIsWhatTheLabelledSetMeasured(t *testing.T) {
 			t.Errorf("%s: the store's sketch differs from NewSketch's", d.ID)
 		}
 	}
-	if len(set.Docs) < 20 {
-		t.Fatalf("labelled set has %d documents", len(set.Docs))
+	if len(docs) < 20 {
+		t.Fatalf("labelled set has %d documents", len(docs))
 	}
 }
 
