@@ -48,6 +48,7 @@ type Index struct {
 	buckets []bucket
 	ages    []int32 // min-heap of the live slots by publication time
 	newest  int64
+	gen     uint64 // entries added so far
 	epoch   uint32
 	keyBuf  []uint64 // keys of the entry being added, removed or queried
 	keyBuf2 []uint64 // keys of an entry whose key the table needs
@@ -59,7 +60,8 @@ type slot struct {
 	stamp uint32 // last Best call that visited it
 	age   int32  // its index in ages
 	id    int64
-	pub   int64 // Unix seconds; noTime when unknown
+	added uint64 // the index's generation when it was added (see Prematch)
+	pub   int64  // Unix seconds; noTime when unknown
 	link  uint64
 	off   uint32 // of its entities in arena
 	nEnts uint32
@@ -140,6 +142,8 @@ func (ix *Index) Add(id int64, s Sketch) {
 		return
 	}
 	i := ix.store(&c, s.Lang)
+	ix.gen++
+	ix.slots[i].added = ix.gen
 	ix.byID.insert(hashID(id), uint32(i), ix.idKey)
 	ix.keyBuf = ix.keys(&c, ix.keyBuf[:0])
 	for k, h := range ix.keyBuf {
@@ -378,6 +382,81 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 	q := compile(s)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	f, ok := ix.best(&q, s.ItemID, 0)
+	if !ok {
+		return Match{}, false
+	}
+	return f.match(s), true
+}
+
+// A Prematch is Best computed ahead of the decision, so that the caller
+// who must decide in order (the store's single writer) only has to look at
+// the entries added since (BestAfter). Its zero value is no prematch.
+type Prematch struct {
+	gen   uint64 // entries added when it was computed
+	found bool
+	match Match
+	v     verdict
+	pub   int64
+	slot  int32  // of the match
+	added uint64 // the match's generation: its slot still holds it if equal
+}
+
+// Prematch computes Best(s) for a later BestAfter.
+func (ix *Index) Prematch(s Sketch) Prematch {
+	if !ix.o.Enabled {
+		return Prematch{}
+	}
+	q := compile(s)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	p := Prematch{gen: ix.gen}
+	if f, ok := ix.best(&q, s.ItemID, 0); ok {
+		p.found, p.match, p.v, p.pub, p.slot, p.added = true, f.match(s), f.v, f.c.pub, f.i, ix.slots[f.i].added
+	}
+	return p
+}
+
+// BestAfter returns Best(s) given p, a Prematch of s: the better of p's
+// match, if the index still holds it, and the best of the entries added
+// since p, which is Best(s) but for the entries that a bucket's scan cap
+// (maxScan) would no longer reach and p did. Without a prematch, or when
+// p's match was removed since, it is Best(s).
+func (ix *Index) BestAfter(s Sketch, p Prematch) (Match, bool) {
+	if !ix.o.Enabled {
+		return Match{}, false
+	}
+	q := compile(s)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	since := p.gen // 0 without a prematch: every entry
+	if p.found && (int(p.slot) >= len(ix.slots) || !ix.slots[p.slot].live || ix.slots[p.slot].added != p.added) {
+		p.found, since = false, 0 // removed since
+	}
+	f, ok := ix.best(&q, s.ItemID, since)
+	if p.found && (!ok || better(p.v, &compiled{id: p.match.ItemID, pub: p.pub}, f.v, &f.c)) {
+		return p.match, true
+	}
+	if !ok {
+		return Match{}, false
+	}
+	return f.match(s), true
+}
+
+// found is a candidate best found, in slot i.
+type found struct {
+	v verdict
+	c compiled
+	i int32
+}
+
+func (f *found) match(s Sketch) Match {
+	return Match{ItemID: f.c.id, Score: f.v.score, Reason: reason(f.v, s, &f.c)}
+}
+
+// best finds the best candidate for q among the entries added after
+// generation since (all with 0), never item self.
+func (ix *Index) best(q *compiled, self int64, since uint64) (found, bool) {
 	ix.epoch++
 	if ix.epoch == 0 { // wrapped: clear stamps
 		for i := range ix.slots {
@@ -386,8 +465,7 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 		ix.epoch = 1
 	}
 	var (
-		best    verdict
-		bestC   compiled
+		best    found
 		matched bool
 	)
 	visit := func(i int32) {
@@ -396,19 +474,19 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 			return
 		}
 		sl.stamp = ix.epoch
-		if s.ItemID != 0 && sl.id == s.ItemID {
+		if self != 0 && sl.id == self {
 			return
 		}
 		c := ix.view(i)
-		v, ok := decide(&q, &c, &ix.o)
+		v, ok := decide(q, &c, &ix.o)
 		if !ok {
 			return
 		}
-		if !matched || better(v, &c, best, &bestC) {
-			best, bestC, matched = v, c, true
+		if !matched || better(v, &c, best.v, &best.c) {
+			best, matched = found{v: v, c: c, i: i}, true
 		}
 	}
-	ix.keyBuf = ix.keys(&q, ix.keyBuf[:0])
+	ix.keyBuf = ix.keys(q, ix.keyBuf[:0])
 	for _, h := range ix.keyBuf {
 		cell := ix.singles.lookup(h, func(ref uint32) bool { return ix.refKey(ref) == h })
 		if cell < 0 {
@@ -416,18 +494,18 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 		}
 		ref := ix.singles.refs[cell]
 		if ref&bucketRef == 0 {
-			visit(int32(ref >> keyBits))
+			if i := int32(ref >> keyBits); ix.slots[i].added > since {
+				visit(i)
+			}
 			continue
 		}
+		// Newest last: the scan stops at the first entry added before since.
 		b := ix.buckets[ref&^bucketRef].slots
-		for n := len(b) - 1; n >= max(0, len(b)-maxScan); n-- {
+		for n := len(b) - 1; n >= max(0, len(b)-maxScan) && ix.slots[b[n]].added > since; n-- {
 			visit(b[n])
 		}
 	}
-	if !matched {
-		return Match{}, false
-	}
-	return Match{ItemID: bestC.id, Score: best.score, Reason: reason(best, s, &bestC)}, true
+	return best, matched
 }
 
 // better orders candidates: higher score, then earlier, then smaller id.

@@ -183,7 +183,7 @@ func (sv *saver) add(ctx context.Context, key string, r row, w *work) error {
 		return err
 	}
 	linkKey := data.LinkKey(r.link)
-	story, err := sv.chooseStory(ctx, id, linkKey, r, w.sketch)
+	story, err := sv.chooseStory(ctx, id, linkKey, r, w.sketch, w.pre)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,12 @@ func (sv *saver) nextID(ctx context.Context) (int64, error) {
 type work struct {
 	hash   []byte
 	sketch *cluster.Sketch // nil when not computed
-	packed bool            // plain and z hold r's content columns
+	// pre is the story index's best match for sketch when it was made:
+	// the writer then looks only at what was added since (BestAfter), so
+	// that the search, a fifth of the writer's time with 10,000 sources,
+	// runs beside it.
+	pre    cluster.Prematch
+	packed bool // plain and z hold r's content columns
 	plain  string
 	z      []byte
 }
@@ -263,6 +268,7 @@ func (s *Store) prepare(ctx context.Context, src string, keys []string, rows []r
 		if !ok && s.cl.opts.Enabled {
 			sk := sketchOf(src, r, now)
 			out[i].sketch = &sk
+			out[i].pre = s.cl.index.Prematch(sk)
 		}
 	}
 	return out

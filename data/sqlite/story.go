@@ -178,8 +178,9 @@ type storyChoice struct {
 
 // chooseStory picks the story of the new item id (not yet inserted): the
 // story of another item with the same link key, else the best match in
-// the index, else a story of its own.
-func (sv *saver) chooseStory(ctx context.Context, id int64, linkKey string, r row, pre *cluster.Sketch) (storyChoice, error) {
+// the index, else a story of its own. made is the item's sketch if Save
+// made it already (else it is made here), pre its prematch (see work).
+func (sv *saver) chooseStory(ctx context.Context, id int64, linkKey string, r row, made *cluster.Sketch, pre cluster.Prematch) (storyChoice, error) {
 	own := storyChoice{id: id, score: 1, reason: "first"}
 	// The same article already stored by another source: one story, whether
 	// or not clustering is on (an exact duplicate is not a judgement call).
@@ -201,8 +202,8 @@ func (sv *saver) chooseStory(ctx context.Context, id int64, linkKey string, r ro
 		return own, err
 	}
 	var sk cluster.Sketch
-	if pre != nil {
-		sk = *pre
+	if made != nil {
+		sk = *made
 	} else {
 		sk = sketchOf(sv.src, r, sv.now)
 	}
@@ -210,7 +211,7 @@ func (sv *saver) chooseStory(ctx context.Context, id int64, linkKey string, r ro
 	sk.Published = fromNS(sortDate(r.published, sv.now))
 	choice := own
 	choice.sketch = &sk
-	if m, ok := cl.index.Best(sk); ok {
+	if m, ok := cl.index.BestAfter(sk, pre); ok {
 		var head sql.NullInt64
 		err := sv.storyOf.QueryRowContext(ctx, m.ItemID).Scan(&head)
 		switch {
