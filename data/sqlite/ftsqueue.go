@@ -155,18 +155,8 @@ func (s *Store) writeIndexed(ctx context.Context, docs []queuedDoc) (int, error)
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	var stmts [4]*sql.Stmt
-	for i, q := range []string{
-		`SELECT q.reindex, i.hash FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id WHERE q.item_id = ?`,
-		`DELETE FROM items_fts WHERE rowid = ?`,
-		`INSERT INTO items_fts (rowid, body) VALUES (?, ?)`,
-		`DELETE FROM fts_queue WHERE item_id = ?`,
-	} {
-		if stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
-			return 0, fmt.Errorf("prepare: %w", err)
-		}
-	}
-	check, unindex, index, dequeue := stmts[0], stmts[1], stmts[2], stmts[3]
+	check, unindex := tx.StmtContext(ctx, s.stmt.ftsCheck), tx.StmtContext(ctx, s.stmt.ftsDelete)
+	index, dequeue := tx.StmtContext(ctx, s.stmt.ftsInsert), tx.StmtContext(ctx, s.stmt.ftsDequeue)
 	// The texts of chunk k+1 are built while chunk k is written.
 	built := make(chan error, 1)
 	build := func(from int) {

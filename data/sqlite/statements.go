@@ -38,10 +38,14 @@ type statements struct {
 	// Of retention (see prune.go), by pruneRule.
 	pruneMark, pruneDelete [pruneRules]*sql.Stmt
 	purgeTombs             *sql.Stmt
+	// Of search indexing (see ftsqueue.go).
+	ftsCheck, ftsDelete, ftsInsert, ftsDequeue *sql.Stmt
 	// On the readers.
 	state        *sql.Stmt
 	recent       *sql.Stmt
 	recentSource *sql.Stmt
+
+	all []*sql.Stmt // every statement prepared, for close
 }
 
 func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
@@ -83,6 +87,10 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},
 		{&st.purgeTombs, w, purgeTombsSQL},
+		{&st.ftsCheck, w, `SELECT q.reindex, i.hash FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id WHERE q.item_id = ?`},
+		{&st.ftsDelete, w, `DELETE FROM items_fts WHERE rowid = ?`},
+		{&st.ftsInsert, w, `INSERT INTO items_fts (rowid, body) VALUES (?, ?)`},
+		{&st.ftsDequeue, w, `DELETE FROM fts_queue WHERE item_id = ?`},
 	}
 	for rule := pruneRule(1); rule < pruneRules; rule++ {
 		list = append(list, prep{&st.pruneMark[rule], w, pruneMarkSQL(rule)},
@@ -94,20 +102,15 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			return fmt.Errorf("prepare %q: %w", firstLine(p.query), err)
 		}
 		*p.dst = stmt
+		st.all = append(st.all, stmt)
 	}
 	return nil
 }
 
 func (st *statements) close() error {
 	var errs []error
-	all := []*sql.Stmt{st.upsertState, st.findItem, st.insertItem, st.updateItem,
-		st.seeTomb, st.queueNew, st.queueChanged, st.sameLink, st.storyOf, st.seq, st.addSketch,
-		st.state, st.recent, st.recentSource, st.purgeTombs}
-	all = append(append(all, st.pruneMark[:]...), st.pruneDelete[:]...)
-	for _, s := range all {
-		if s != nil {
-			errs = append(errs, s.Close())
-		}
+	for _, s := range st.all {
+		errs = append(errs, s.Close())
 	}
 	return errors.Join(errs...)
 }
