@@ -343,16 +343,17 @@ func (s *Store) scanStories(rows *sql.Rows, capacity int, sources []string) ([]d
 	}
 	stories := make([]data.Story, len(heads))
 	for i, h := range heads {
-		stories[i] = *h.story
-		sortMembers(&stories[i])
-		primary := true
-		for j := range stories[i].Items {
-			it := &stories[i].Items[j]
-			if !primary || !shown(it.SourceID) {
-				it.Content = ""
-				continue
+		st := &stories[i]
+		*st = *h.story
+		sortMembers(st)
+		k := slices.IndexFunc(st.Items, func(it data.Item) bool { return shown(it.SourceID) })
+		for j := range st.Items {
+			if j != k {
+				st.Items[j].Content = ""
 			}
-			primary = false
+		}
+		if k >= 0 {
+			it := &st.Items[k]
 			var err error
 			if it.Content, err = s.z.unpack(it.Content, packed[it.ID]); err != nil {
 				return nil, fmt.Errorf("item %d: %w", it.ID, err)
