@@ -48,8 +48,7 @@ func (c *bodyCodec) pack(content string) (string, []byte) {
 	if len(content) < minPacked {
 		return content, nil
 	}
-	// EncodeAll only reads its input: the string's own bytes, not a copy.
-	z := c.enc.EncodeAll(unsafe.Slice(unsafe.StringData(content), len(content)), nil)
+	z := c.enc.EncodeAll(stringBytes(content), nil) // it only reads its input
 	if len(z) >= len(content) {
 		return content, nil
 	}
