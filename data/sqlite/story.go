@@ -208,7 +208,6 @@ func (sv *saver) chooseStory(ctx context.Context, id int64, linkKey string, r ro
 		sk = sketchOf(sv.src, r, sv.now)
 	}
 	sk.ItemID = id
-	sk.Published = fromNS(sortDate(r.published, sv.now))
 	choice := own
 	choice.sketch = &sk
 	if m, ok := cl.index.BestAfter(sk, pre); ok {
