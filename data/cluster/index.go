@@ -396,8 +396,7 @@ type Prematch struct {
 	gen   uint64 // entries added when it was computed
 	found bool
 	match Match
-	v     verdict
-	pub   int64
+	pub   int64  // of the match, which better compares after its score
 	slot  int32  // of the match
 	added uint64 // the match's generation: its slot still holds it if equal
 }
@@ -412,7 +411,7 @@ func (ix *Index) Prematch(s Sketch) Prematch {
 	defer ix.mu.Unlock()
 	p := Prematch{gen: ix.gen}
 	if f, ok := ix.best(&q, s.ItemID, 0); ok {
-		p.found, p.match, p.v, p.pub, p.slot, p.added = true, f.match(s), f.v, f.c.pub, f.i, ix.slots[f.i].added
+		p.found, p.match, p.pub, p.slot, p.added = true, f.match(s), f.c.pub, f.i, ix.slots[f.i].added
 	}
 	return p
 }
@@ -434,7 +433,7 @@ func (ix *Index) BestAfter(s Sketch, p Prematch) (Match, bool) {
 		p.found, since = false, 0 // removed since
 	}
 	f, ok := ix.best(&q, s.ItemID, since)
-	if p.found && (!ok || better(p.v, &compiled{id: p.match.ItemID, pub: p.pub}, f.v, &f.c)) {
+	if p.found && (!ok || better(verdict{score: p.match.Score}, &compiled{id: p.match.ItemID, pub: p.pub}, f.v, &f.c)) {
 		return p.match, true
 	}
 	if !ok {
