@@ -110,3 +110,35 @@ func TestFetchWaitsForTheStore(t *testing.T) {
 		t.Errorf("stored %d items, want 9", n)
 	}
 }
+
+// TestWaitForTheStoreIsNotTheSourceTimeout: a source's timeout bounds its
+// download, not the wait for a store that has fallen behind. With a save
+// budget of one source, b downloads while a is held in its Save, then waits
+// longer than its own timeout; once a is saved, b is parsed and stored
+// rather than failed as timed out.
+func TestWaitForTheStoreIsNotTheSourceTimeout(t *testing.T) {
+	rig, hold, r := newHeldRunner(t)
+	r.saving = newBudget(1) // one source at a time
+
+	reachedB := make(chan struct{}, 1)
+	upA := newUpstream(t, serveRSS("", newsItems(2)...))
+	upB := newUpstream(t, signalling(reachedB, 3))
+	b := feedSource(t, "b", upB.URL)
+	b.Timeout = 200 * time.Millisecond
+
+	reports := make(chan Report, 2)
+	go func() { reports <- r.Run(context.Background(), feedSource(t, "a", upA.URL), false) }()
+	receive(t, "source a's Save", hold.entered)
+	go func() { reports <- r.Run(context.Background(), b, false) }()
+	receive(t, "source b's request while a is being saved", reachedB)
+	time.Sleep(2 * b.Timeout) // b waits for the store past its timeout
+	close(hold.release)
+	for range 2 {
+		if rep := receive(t, "a report", reports); rep.Outcome != OutcomeNew {
+			t.Errorf("report %+v, want new items", rep)
+		}
+	}
+	if n := len(rig.items(t, "b")); n != 3 {
+		t.Errorf("stored %d items of b, want 3", n)
+	}
+}

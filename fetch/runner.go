@@ -286,7 +286,9 @@ func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceS
 		return harvest{}, nil, aerr
 	}
 	if err == nil && h.parse != nil {
-		h, err = h.parse(hctx)
+		// Parsing is no download: src.Timeout, which ran while the source
+		// waited for its save share, does not bound it.
+		h, err = h.parse(ctx)
 	}
 	return h, func() { r.saving.release(share) }, err
 }
