@@ -110,7 +110,7 @@ func parseHead(head []byte, req *laneRequest) bool {
 			return false
 		}
 		name, value := line[:colon], line[colon+1:]
-		if !isToken(name) || !validValue(value) {
+		if !httpguts.ValidHeaderFieldName(bytesString(name)) || !httpguts.ValidHeaderFieldValue(bytesString(value)) {
 			return false // also an obs-fold line, which starts with a space
 		}
 		value = trimOWS(value)
@@ -209,7 +209,7 @@ func connectionTokens(v []byte, close *bool, keepAlive *uint) bool {
 		}
 		switch t = trimOWS(t); {
 		case len(t) == 0: // empty list elements are allowed
-		case !isToken(t):
+		case !httpguts.ValidHeaderFieldName(bytesString(t)):
 			return false
 		case equalFold(t, "close"):
 			*close = true
@@ -220,28 +220,6 @@ func connectionTokens(v []byte, close *bool, keepAlive *uint) bool {
 	return !(*close && *keepAlive != 0)
 }
 
-// isToken reports whether b is a non-empty RFC 9110 token, as header
-// names are.
-func isToken(b []byte) bool {
-	for _, c := range b {
-		if !httpguts.IsTokenRune(rune(c)) {
-			return false
-		}
-	}
-	return len(b) > 0
-}
-
-// validValue reports whether b holds only bytes a header value may hold:
-// visible characters, obs-text, space and tab. net/http refuses the rest.
-func validValue(b []byte) bool {
-	for _, c := range b {
-		if c < ' ' && c != '\t' || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 // isASCII reports whether b has no byte above 0x7e.
 func isASCII(b []byte) bool {
 	for _, c := range b {
@@ -250,17 +228,6 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// trimOWS trims spaces and tabs at both ends of b, as net/http does.
-func trimOWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // equalFold reports whether b equals lower, a lower-case ASCII string,
@@ -286,4 +253,17 @@ func equalFold(b []byte, lower string) bool {
 // that take strings (negotiate, httpguts) without allocating.
 func bytesString(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// trimOWS trims spaces and tabs at both ends of b, as net/http does. Not
+// bytes.Trim, which returns nil for a value of only white space: the lane
+// tells a header sent empty from one not sent by a nil value.
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }
