@@ -67,12 +67,11 @@ type Lane struct {
 	errs     chan error     // errors of the inner Accept, for Accept
 	done     chan struct{}  // closed by Close
 	stopped  chan struct{}  // closed when every goroutine of the lane ended
-	closing  atomic.Bool    // Close was called
+	closing  atomic.Bool    // Close was called; set under mu
 	wg       sync.WaitGroup // the accept loop and each connection's goroutine
 
-	mu     sync.Mutex
-	closed bool
-	conns  map[*laneConn]struct{} // connections the lane serves
+	mu    sync.Mutex
+	conns map[*laneConn]struct{} // connections the lane serves
 }
 
 // FastLane returns a Lane that accepts connections from ln and answers
@@ -154,12 +153,10 @@ func (l *Lane) Addr() net.Addr { return l.ln.Addr() }
 // wait for them: Shutdown does.
 func (l *Lane) Close() error {
 	l.mu.Lock()
-	if l.closed {
+	if l.closing.Swap(true) {
 		l.mu.Unlock()
 		return nil
 	}
-	l.closed = true
-	l.closing.Store(true)
 	close(l.done)
 	// A connection waiting for a request wakes up and closes; one that
 	// reads or answers a request finishes first (see readHead).
@@ -184,10 +181,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 // the connections still open, stops waiting for feed builds and returns
 // ctx's error.
 func (l *Lane) Shutdown(ctx context.Context) error {
-	err := l.Close()
-	if errors.Is(err, net.ErrClosed) {
-		err = nil // http.Server.Shutdown closed it already
-	}
+	err := l.Close() // nil when http.Server.Shutdown closed it already
 	select {
 	case <-l.stopped:
 		return err
@@ -222,7 +216,7 @@ func (l *Lane) acceptLoop() {
 			continue
 		}
 		l.mu.Lock()
-		if l.closed {
+		if l.closing.Load() {
 			l.mu.Unlock()
 			_ = c.Close()
 			continue
@@ -240,7 +234,7 @@ func (l *Lane) acceptLoop() {
 func (l *Lane) handOff(lc *laneConn) {
 	l.mu.Lock()
 	delete(l.conns, lc) // Close no longer touches it
-	closed := l.closed
+	closed := l.closing.Load()
 	l.mu.Unlock()
 	if closed {
 		_ = lc.c.Close()
