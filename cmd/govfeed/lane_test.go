@@ -18,8 +18,22 @@ import (
 // answered with code.
 func feedsCount(t *testing.T, d *runningDaemon, code string) int {
 	t.Helper()
+	return metricValue(t, d, `govfeed_http_requests_total\{code="`+code+`",route="feeds"\}`)
+}
+
+// laneCount returns how many of the feeds route's requests the fast lane
+// answered.
+func laneCount(t *testing.T, d *runningDaemon) int {
+	t.Helper()
+	return metricValue(t, d, `govfeed_http_lane_answers_total\{route="feeds"\}`)
+}
+
+// metricValue returns the value of the series that series (a regular
+// expression) matches in /metrics, 0 when there is none.
+func metricValue(t *testing.T, d *runningDaemon, series string) int {
+	t.Helper()
 	_, body := d.get(t, "/metrics")
-	re := regexp.MustCompile(`(?m)^govfeed_http_requests_total\{code="` + code + `",route="feeds"\} (\d+)$`)
+	re := regexp.MustCompile(`(?m)^` + series + ` (\d+)$`)
 	m := re.FindSubmatch(body)
 	if m == nil {
 		return 0
@@ -85,6 +99,7 @@ func rawGet(t *testing.T, addr, target, acceptEncoding string) (*http.Response, 
 func TestDaemonLaneAnswersAsNetHTTP(t *testing.T) {
 	d := startLaneDaemon(t)
 	defer d.shutdown(t)
+	before := laneCount(t, d)
 	for _, enc := range []string{"", "gzip"} {
 		lane, laneBody := rawGet(t, d.addr, "/feed.atom", enc)
 		std, stdBody := rawGet(t, d.addr, "/feed.atom?", enc)
@@ -99,6 +114,15 @@ func TestDaemonLaneAnswersAsNetHTTP(t *testing.T) {
 		if !bytes.Equal(laneBody, stdBody) {
 			t.Errorf("Accept-Encoding %q: bodies differ (%d and %d bytes)", enc, len(laneBody), len(stdBody))
 		}
+	}
+	// The lane answered the two requests of /feed.atom, net/http the two
+	// of /feed.atom?. An answer is counted once sent: the count may lag.
+	deadline := time.Now().Add(10 * time.Second)
+	for got := laneCount(t, d) - before; got != 2; got = laneCount(t, d) - before {
+		if got > 2 || time.Now().After(deadline) {
+			t.Fatalf("the lane answered %d requests, want 2 (those of /feed.atom)", got)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -32,6 +32,7 @@ type Metrics struct {
 	itemsUpdated  *prometheus.CounterVec
 	httpRequests  *prometheus.CounterVec
 	httpDuration  *prometheus.HistogramVec
+	laneAnswers   *prometheus.CounterVec
 	websub        *prometheus.CounterVec
 
 	mu     sync.Mutex
@@ -70,6 +71,10 @@ func New() *Metrics {
 			Help:    "Time to serve an HTTP request, by route.",
 			Buckets: httpBuckets,
 		}, []string{"route"}),
+		laneAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "govfeed_http_lane_answers_total",
+			Help: "HTTP requests answered by the fast lane, without net/http, by route (also counted in govfeed_http_requests_total).",
+		}, []string{"route"}),
 		websub: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "govfeed_websub_deliveries_total",
 			Help: "WebSub content deliveries to subscribers, by result (delivered, failed).",
@@ -77,7 +82,7 @@ func New() *Metrics {
 	}
 	m.reg.MustRegister(
 		m.fetches, m.fetchDuration, m.itemsNew, m.itemsUpdated,
-		m.httpRequests, m.httpDuration, m.websub,
+		m.httpRequests, m.httpDuration, m.laneAnswers, m.websub,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -38,9 +38,15 @@ func (m *Metrics) Middleware(route string, next http.Handler) http.Handler {
 // Observer returns a function that counts one request of route answered
 // with status code after elapsed, in the series Middleware(route, ...)
 // counts in: for the requests of a route that a server answers without
-// net/http (publish.Lane). It allocates nothing once each code was seen.
+// net/http (publish.Lane). It also counts them as the lane's answers, so
+// that the share the lane takes shows. It allocates nothing once each
+// code was seen.
 func (m *Metrics) Observer(route string) func(code int, elapsed time.Duration) {
-	return m.route(route).observe
+	rm, lane := m.route(route), m.laneAnswers.WithLabelValues(route)
+	return func(code int, elapsed time.Duration) {
+		rm.observe(code, elapsed)
+		lane.Inc()
+	}
 }
 
 // route returns the metrics of route, with no handler.

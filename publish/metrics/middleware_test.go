@@ -157,6 +157,10 @@ func TestObserverCountsWithMiddleware(t *testing.T) {
 			t.Errorf("requests of route feeds with code %s: %v, want %v", tc.code, got, tc.want)
 		}
 	}
+	// The observations, not the middleware's request: two, then 101 by AllocsPerRun.
+	if got := counterOf(t, fams, "govfeed_http_lane_answers_total", "route", "feeds"); got != 103 {
+		t.Errorf("lane answers of route feeds: %v, want 103", got)
+	}
 	var hist *dto.Histogram
 	for _, mt := range fams["govfeed_http_request_duration_seconds"].GetMetric() {
 		if labelsOf(mt)["route"] == "feeds" {
