@@ -34,7 +34,6 @@ func (r *Runner) harvestFeed(ctx context.Context, src data.Source, st data.Sourc
 		if err != nil {
 			return harvest{}, &Error{SourceID: src.ID, Class: data.ErrParse, Err: fmt.Errorf("parse %s: %w", resp.URL, err)}
 		}
-		h.parse, h.size = nil, 0
 		h.items, h.title, h.link, h.listed = f.Items, f.Title, f.Link, len(f.Items)
 		return h, nil
 	}
