@@ -280,6 +280,12 @@ func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceS
 		defer cancel()
 	}
 	h, err = r.harvest(hctx, src, st)
+	if errors.Is(err, errHostBusy) {
+		// It never reached its host and saves nothing (see run): it
+		// needs no save share, nor to hold its fetch slot waiting for one.
+		r.slots.release(1)
+		return h, nil, err
+	}
 	share, aerr := r.saving.acquire(ctx, h.weight())
 	r.slots.release(1)
 	if aerr != nil {
