@@ -119,8 +119,8 @@ func (c *closer) start(a atom.Atom) (endP bool) {
 		c.lost = true // foster parenting, or a table closed by a table
 		return false
 	}
-	switch a {
-	case atom.A:
+	switch {
+	case a == atom.A:
 		// An open a after the last marker is closed by the adoption
 		// agency algorithm first.
 		if i := c.find(atom.A, isMarker); i >= 0 {
@@ -131,17 +131,14 @@ func (c *closer) start(a atom.Atom) (endP bool) {
 			c.stack = c.stack[:i]
 		}
 		c.push(a)
-	case atom.B, atom.Big, atom.Code, atom.Em, atom.Font, atom.I, atom.S, atom.Small,
-		atom.Strike, atom.Strong, atom.Tt, atom.U,
-		atom.Span, atom.Abbr, atom.Cite, atom.Q, atom.Dfn, atom.Kbd, atom.Samp, atom.Var,
-		atom.Mark, atom.Del, atom.Ins, atom.Sub, atom.Sup:
+	case isFormatting(a), isPhrasing(a): // a is handled above
 		c.push(a)
-	case atom.Br, atom.Img:
+	case a == atom.Br, a == atom.Img:
 		// void; reconstructing active formatting elements is a no-op
 		// while all of them are open
-	case atom.Hr:
+	case a == atom.Hr:
 		c.closeP()
-	case atom.Table:
+	case a == atom.Table:
 		// A table closes an open p only in a no-quirks document:
 		// the caller closes it explicitly, so that quirks mode builds
 		// the same tree.
@@ -150,17 +147,16 @@ func (c *closer) start(a atom.Atom) (endP bool) {
 			endP = true
 		}
 		c.push(a)
-	case atom.P, atom.Div, atom.Blockquote, atom.Center, atom.Figure, atom.Figcaption,
-		atom.Dl, atom.Ol, atom.Ul, atom.Pre:
+	case isBlock(a):
 		c.closeP()
 		c.push(a)
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+	case isHeading(a):
 		c.closeP()
 		if isHeading(c.top()) {
 			c.stack = c.stack[:len(c.stack)-1]
 		}
 		c.push(a)
-	case atom.Li, atom.Dd, atom.Dt:
+	case a == atom.Li, a == atom.Dd, a == atom.Dt:
 		c.closeListItem(a)
 		c.closeP()
 		c.push(a)
@@ -257,26 +253,24 @@ func (c *closer) end(a atom.Atom) {
 	if c.top() == atom.Colgroup && a != atom.Colgroup && a != atom.Col {
 		c.stack = c.stack[:len(c.stack)-1] // anything else ends a column group
 	}
-	switch a {
-	case atom.Col, atom.Img, atom.Hr, atom.Br:
+	switch {
+	case a == atom.Col, a == atom.Img, a == atom.Hr, a == atom.Br:
 		// void: the end tag is ignored, or (</br>) read as a <br>
-	case atom.Table, atom.Caption, atom.Colgroup, atom.Tbody, atom.Thead, atom.Tfoot,
-		atom.Tr, atom.Td, atom.Th:
+	case a == atom.Table, isTablePart(a): // col is handled above
 		// In table scope these close everything inside; formatting
 		// elements opened in a cell or caption go with its marker.
 		if i := c.find(a, isTable); i >= 0 {
 			c.stack = c.stack[:i]
 		}
-	case atom.P, atom.Div, atom.Blockquote, atom.Center, atom.Figure, atom.Figcaption,
-		atom.Dl, atom.Ol, atom.Ul, atom.Pre, atom.Dd, atom.Dt:
+	case isBlock(a), a == atom.Dd, a == atom.Dt:
 		if i := c.find(a, inScopeBoundary); i >= 0 {
 			c.popTo(i)
 		}
-	case atom.Li:
+	case a == atom.Li:
 		if i := c.find(a, inListItemScopeBoundary); i >= 0 {
 			c.popTo(i)
 		}
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+	case isHeading(a):
 		// Any heading end tag closes the innermost heading in scope.
 		for i := len(c.stack) - 1; i >= 0; i-- {
 			n := c.stack[i]
@@ -288,8 +282,7 @@ func (c *closer) end(a atom.Atom) {
 				return
 			}
 		}
-	case atom.A, atom.B, atom.Big, atom.Code, atom.Em, atom.Font, atom.I, atom.S, atom.Small,
-		atom.Strike, atom.Strong, atom.Tt, atom.U:
+	case isFormatting(a):
 		// The adoption agency algorithm: simple when no special
 		// element sits above the formatting element.
 		i := c.find(a, inScopeBoundary)
@@ -303,8 +296,7 @@ func (c *closer) end(a atom.Atom) {
 			}
 		}
 		c.popTo(i)
-	case atom.Span, atom.Abbr, atom.Cite, atom.Q, atom.Dfn, atom.Kbd, atom.Samp, atom.Var,
-		atom.Mark, atom.Del, atom.Ins, atom.Sub, atom.Sup:
+	case isPhrasing(a):
 		// "Any other end tag": the innermost such element, unless a
 		// special element comes first.
 		for i := len(c.stack) - 1; i >= 0; i-- {
@@ -352,6 +344,28 @@ func isTablePart(a atom.Atom) bool {
 	switch a {
 	case atom.Caption, atom.Colgroup, atom.Col, atom.Tbody, atom.Thead, atom.Tfoot,
 		atom.Tr, atom.Td, atom.Th:
+		return true
+	}
+	return false
+}
+
+// isBlock reports the allow-listed block elements whose start tag closes
+// an open p and which an end tag closes when in scope.
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Blockquote, atom.Center, atom.Figure, atom.Figcaption,
+		atom.Dl, atom.Ol, atom.Ul, atom.Pre:
+		return true
+	}
+	return false
+}
+
+// isPhrasing reports the allow-listed inline elements that are neither
+// formatting nor special: an end tag closes the innermost one.
+func isPhrasing(a atom.Atom) bool {
+	switch a {
+	case atom.Span, atom.Abbr, atom.Cite, atom.Q, atom.Dfn, atom.Kbd, atom.Samp, atom.Var,
+		atom.Mark, atom.Del, atom.Ins, atom.Sub, atom.Sup:
 		return true
 	}
 	return false
