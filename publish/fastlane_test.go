@@ -38,8 +38,15 @@ type laneTest struct {
 // is set. adjust, when set, changes both servers before they start.
 func newLaneTest(t *testing.T, n int, files bool, adjust func(*http.Server)) *laneTest {
 	t.Helper()
+	return newLaneTestEntries(t, 0, n, files, adjust)
+}
+
+// newLaneTestEntries is newLaneTest with feeds of entries entries (0: the
+// default).
+func newLaneTestEntries(t *testing.T, entries, n int, files bool, adjust func(*http.Server)) *laneTest {
+	t.Helper()
 	lt := &laneTest{codes: map[int]int{}}
-	lt.p, lt.st, _ = newTest(t, Options{Hub: "https://hub.example.org/"})
+	lt.p, lt.st, _ = newTest(t, Options{Hub: "https://hub.example.org/", Entries: entries})
 	lt.st.set(func(s *fakeStore) { s.items = benchItems(n) })
 	lt.p.Invalidate()
 	if files {
