@@ -44,19 +44,20 @@ type Runner struct {
 	store Store
 	gate  *hostGate
 	slots *budget // sources fetching, one unit each
-	// saving holds the sources being parsed and stored, weighed by the
-	// size of what they fetched: a downloaded source takes its share of
-	// the budget before it gives its fetch slot back, so that the next
-	// source downloads while this one is parsed and waits for the store's
-	// single writer, and what is in memory stays bounded: parsed items
-	// only within the budget, downloaded documents in fetch slots. When
-	// the store falls behind, fetching waits. Weighing by size lets many
-	// small sources wait for the writer together, so that they share its
-	// commits, while large feeds are few at a time. (1,000 feeds of 133 KB
-	// on 2 cores: 16 save slots, parsing in the fetch slot and no bound on
-	// the results waiting for a slot made the peak RSS 90 MB; four feeds at
-	// a time, 73 MB. 10,000 feeds of 14 KB: four at a time took 27 s, 32
-	// at a time 21 s, the writer committing fewer, larger transactions.)
+	// saving holds the sources being parsed and stored, weighed by the size of
+	// what they fetched: a downloaded source takes its share of the budget
+	// before it gives its fetch slot back, so that the next source downloads
+	// while this one is parsed and waits for the store's single writer, and what
+	// is in memory stays bounded: a feed's parsed items only within the budget
+	// (list pages and JSON APIs are parsed as they are read, in their fetch
+	// slot), downloaded documents in fetch slots. When the store falls behind,
+	// fetching waits. Weighing by size lets many small sources wait for the
+	// writer together, so that they share its commits, while large feeds are few
+	// at a time. (1,000 feeds of 133 KB on 2 cores: 16 save slots, parsing in
+	// the fetch slot and no bound on the results waiting for a slot made the
+	// peak RSS 90 MB; four feeds at a time, 73 MB. 10,000 feeds of 14 KB: four
+	// at a time took 27 s, 32 at a time 21 s, the writer committing fewer,
+	// larger transactions.)
 	saving *budget
 	// parsing bounds the sources parsing at once to the cores: more would
 	// not parse faster, only hold more half-parsed documents in memory.
