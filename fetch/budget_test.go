@@ -122,3 +122,73 @@ func TestHarvestWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetCancelledWhileGranted: when a waiter's context ends at the
+// moment its units are granted, acquire fails and gives the units back, and
+// the waiter behind it gets them. The test holds b.mu while it cancels and
+// grants, so the cancelled acquire, once it has the lock, always finds its
+// units granted; whether it fails (the branch under test) or succeeds
+// depends on which ready case its select picks, so the scenario repeats
+// until it has failed at least once.
+func TestBudgetCancelledWhileGranted(t *testing.T) {
+	const total = 3
+	cancelled, cancelAll := context.WithCancel(context.Background())
+	cancelAll()
+	gaveBack := 0
+	for attempt := 1; attempt <= 100 && gaveBack == 0; attempt++ {
+		b := newBudget(total)
+		if _, err := b.acquire(context.Background(), total); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		waiter := acquireAsync(t, ctx, b, 2)
+		behind := acquireAsync(t, context.Background(), b, total)
+
+		b.mu.Lock()
+		cancel()
+		b.free += total // what release(total) does, under the same lock
+		b.grant()
+		if b.free != 1 || len(b.waiters) != 1 {
+			b.mu.Unlock()
+			t.Fatalf("attempt %d: after the grant free = %d with %d waiting; want 1 free, the acquire of %d waiting",
+				attempt, b.free, len(b.waiters), total)
+		}
+		b.mu.Unlock()
+
+		err := receive(t, "the acquire cancelled while granted", waiter)
+		switch {
+		case err == nil:
+			// Its select took the grant: it holds 2 units, an ordinary success.
+			b.release(2)
+		case errors.Is(err, context.Canceled):
+			gaveBack++
+			b.mu.Lock()
+			free, waiting := b.free, len(b.waiters)
+			b.mu.Unlock()
+			if free != 0 || waiting != 0 {
+				t.Fatalf("attempt %d: after the cancelled acquire free = %d with %d waiting; "+
+					"want its 2 units given back and all %d granted to the acquire behind it", attempt, free, waiting, total)
+			}
+		default:
+			t.Fatalf("attempt %d: cancelled acquire = %v, want nil or context.Canceled", attempt, err)
+		}
+		if err := receive(t, "the acquire behind the cancelled one", behind); err != nil {
+			t.Fatalf("attempt %d: acquire behind = %v", attempt, err)
+		}
+		b.release(total)
+		if b.free != total || b.waiting() != 0 {
+			t.Fatalf("attempt %d: after every release free = %d with %d waiting; want %d, none", attempt, b.free, b.waiting(), total)
+		}
+		// A cancelled context fails any acquire that has to wait: this one
+		// succeeds only if all the units are free at once.
+		if n, err := b.acquire(cancelled, total); n != total || err != nil {
+			t.Fatalf("attempt %d: acquire(%d) of a free budget = %d, %v; want it at once", attempt, total, n, err)
+		}
+		if gaveBack > 0 {
+			t.Logf("the cancelled acquire gave its units back at attempt %d", attempt)
+		}
+	}
+	if gaveBack == 0 {
+		t.Fatal("in 100 attempts the cancelled acquire never saw its grant: the give-back branch did not run")
+	}
+}

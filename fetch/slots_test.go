@@ -1,0 +1,121 @@
+package fetch
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// runnerParse is the name of (*Runner).parse in a stack trace.
+const runnerParse = "github.com/govfeed/govfeed/fetch.(*Runner).parse"
+
+// parseClock is a Runner clock that sees the parse step: feed.Parse reads
+// the clock once per document, inside (*Runner).parse, which holds a parse
+// slot. A call from there is held until release is closed, and counted
+// while it is held; every other call returns at once.
+type parseClock struct {
+	release chan struct{}
+
+	mu         sync.Mutex
+	held, peak int
+}
+
+// Now returns rigStart, after release is closed when called while parsing.
+func (c *parseClock) Now() time.Time {
+	if !inRunnerParse() {
+		return rigStart
+	}
+	c.mu.Lock()
+	c.held++
+	c.peak = max(c.peak, c.held)
+	c.mu.Unlock()
+	<-c.release
+	c.mu.Lock()
+	c.held--
+	c.mu.Unlock()
+	return rigStart
+}
+
+// parsing returns how many parses the clock holds now, and the most it
+// held at once.
+func (c *parseClock) parsing() (now, peak int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.held, c.peak
+}
+
+// inRunnerParse reports whether (*Runner).parse is on the caller's stack.
+func inRunnerParse() bool {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	for {
+		f, more := frames.Next()
+		if f.Function == runnerParse {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// TestParseSlotsBoundConcurrentParses: the Runner parses as many documents
+// at once as GOMAXPROCS, its parse slots, and no more. Twice as many feeds
+// plus one are fetched with every parse held: once each source is either
+// parsing or waiting for a parse slot, exactly the slots' number parse.
+// The test fails if the bound were removed (every source would parse) and
+// if parsing were serialised (one would).
+func TestParseSlotsBoundConcurrentParses(t *testing.T) {
+	for _, slots := range []int{1, 3} {
+		t.Run(fmt.Sprintf("GOMAXPROCS=%d", slots), func(t *testing.T) {
+			prev := runtime.GOMAXPROCS(slots) // read by NewRunner to size the parse slots
+			t.Cleanup(func() { runtime.GOMAXPROCS(prev) })
+			n := 2*slots + 1
+			clock := &parseClock{release: make(chan struct{})}
+			released := false
+			rig := newTestRig(t, Options{Concurrency: n, PerHost: n, Now: clock.Now})
+			up := newUpstream(t, serveRSS("", newsItems(2)...))
+			t.Cleanup(func() {
+				if !released {
+					close(clock.release)
+				}
+			})
+
+			reports := make(chan Report, n)
+			for i := range n {
+				src := feedSource(t, fmt.Sprintf("s%d", i), fmt.Sprintf("%s/feed/%d.xml", up.URL, i))
+				go func() { reports <- rig.run(src) }()
+			}
+			deadline := time.Now().Add(waitLimit)
+			for {
+				held, _ := clock.parsing()
+				waiting := rig.runner.parsing.waiting()
+				if held+waiting >= n {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("after %v, %d sources parse and %d wait for a parse slot; want all %d in one or the other (is %s still where feeds are parsed?)",
+						waitLimit, held, waiting, n, runnerParse)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			if held, _ := clock.parsing(); held != slots {
+				t.Errorf("%d sources parse at once while %d wait; want %d, the parse slots",
+					held, rig.runner.parsing.waiting(), slots)
+			}
+
+			close(clock.release)
+			released = true
+			for range n {
+				if rep := receive(t, "a report", reports); rep.Outcome != OutcomeNew || rep.Items != 2 {
+					t.Errorf("report %+v, want 2 new items", rep)
+				}
+			}
+			if _, peak := clock.parsing(); peak != slots {
+				t.Errorf("at most %d sources parsed at once, want %d", peak, slots)
+			}
+		})
+	}
+}
