@@ -55,11 +55,19 @@ func governMemory(floor int64, log *slog.Logger) (stop func()) {
 		return func() {}
 	}
 	g := &memoryGovernor{floor: floor, live: liveHeap, set: debug.SetMemoryLimit, log: log, limited: true}
-	g.set(floor)
+	return g.start(memoryCheck)
+}
+
+// start sets the limit to floor and applies the rule every interval until
+// the returned stop is called; stop then waits for the governor to finish
+// and restores the runtime's limit to none.
+func (g *memoryGovernor) start(every time.Duration) (stop func()) {
+	g.set(g.floor)
+	g.limited = true
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
-		t := time.NewTicker(memoryCheck)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {

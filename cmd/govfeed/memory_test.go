@@ -4,7 +4,9 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestMemoryGovernorStep walks the live heap up and down across the two
@@ -74,5 +76,77 @@ func TestGovernMemory(t *testing.T) {
 	stop()
 	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
 		t.Errorf("limit after stop = %d, want GOMEMLIMIT's kept (%d)", got, int64(3<<30))
+	}
+}
+
+// TestMemoryGovernorLoop checks that the governor's goroutine applies the
+// rule: with the live heap above half of floor it lifts the real runtime
+// limit, under two fifths it sets floor again, and stop restores no limit.
+// The governor checks every millisecond; the test waits for each limit set
+// on a channel, never for a time.
+func TestMemoryGovernorLoop(t *testing.T) {
+	prev := debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetMemoryLimit(prev) })
+
+	const floor = 1 << 40 // far above this test's live heap: harmless as a real limit
+	var live atomic.Int64
+	live.Store(floor) // above half of floor
+	sets := make(chan int64, 8)
+	g := &memoryGovernor{
+		floor: floor,
+		live:  live.Load,
+		set: func(v int64) int64 {
+			old := debug.SetMemoryLimit(v)
+			sets <- v
+			return old
+		},
+		log:     slog.New(slog.DiscardHandler),
+		limited: true,
+	}
+	next := func(what string) int64 {
+		t.Helper()
+		select {
+		case v := <-sets:
+			return v
+		case <-time.After(10 * time.Second):
+			t.Fatalf("gave up waiting for the governor to %s", what)
+			return 0
+		}
+	}
+
+	stop := g.start(time.Millisecond)
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	if v := next("set floor"); v != floor {
+		t.Fatalf("first limit set = %d, want floor %d", v, int64(floor))
+	}
+	if v := next("lift the limit (live heap above half of floor)"); v != math.MaxInt64 {
+		t.Fatalf("limit set with live heap above half of floor = %d, want none (MaxInt64)", v)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("runtime limit once lifted = %d, want none", got)
+	}
+
+	live.Store(floor / 10)
+	if v := next("set floor again (live heap under two fifths)"); v != floor {
+		t.Fatalf("limit set with live heap under two fifths of floor = %d, want floor %d", v, int64(floor))
+	}
+	if got := debug.SetMemoryLimit(-1); got != floor {
+		t.Errorf("runtime limit once set again = %d, want floor %d", got, int64(floor))
+	}
+
+	stop()
+	stopped = true
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("runtime limit after stop = %d, want none", got)
+	}
+	select {
+	case v := <-sets:
+		t.Errorf("limit %d set after the governor stopped", v)
+	default:
 	}
 }
