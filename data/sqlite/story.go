@@ -118,9 +118,12 @@ func sketchOf(src string, r row, now int64) cluster.Sketch {
 	})
 }
 
-// load fills the index, once, with the sketches published within the
-// clustering window before the newest one, read through q (the Save
-// transaction: the store has one writer connection).
+// load fills the index, once, with the sketches of the items whose sort
+// date is within the clustering window before the newest item's, read
+// through q (the Save transaction: the store has one writer connection).
+// A sketch's publication time is its item's sort date when it was made;
+// the items' date index finds them, so sketches need no index of their
+// own (migration 10).
 func (cl *clusterer) load(ctx context.Context, q querier) error {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
@@ -128,12 +131,11 @@ func (cl *clusterer) load(ctx context.Context, q querier) error {
 		return nil
 	}
 	var newest sql.NullInt64
-	if err := q.QueryRowContext(ctx, `SELECT max(published) FROM sketches`).Scan(&newest); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT max(sort_date) FROM items`).Scan(&newest); err != nil {
 		return fmt.Errorf("load sketches: %w", err)
 	}
 	if newest.Valid {
-		rows, err := q.QueryContext(ctx, `SELECT item_id, sketch FROM sketches WHERE published >= ? ORDER BY published`,
-			newest.Int64-int64(cl.opts.Window))
+		rows, err := q.QueryContext(ctx, windowQuery, newest.Int64-int64(cl.opts.Window))
 		if err != nil {
 			return fmt.Errorf("load sketches: %w", err)
 		}
@@ -160,6 +162,11 @@ func (cl *clusterer) load(ctx context.Context, q querier) error {
 	cl.loaded = true
 	return nil
 }
+
+// windowQuery reads the sketches of the items sorted at or after a date,
+// oldest first.
+const windowQuery = `SELECT s.item_id, s.sketch FROM items AS i JOIN sketches AS s ON s.item_id = i.id
+	WHERE i.sort_date >= ? ORDER BY i.sort_date`
 
 // querier is what load reads through: a *sql.Tx or a *sql.DB.
 type querier interface {
@@ -261,8 +268,7 @@ func (s *Store) RecentStories(ctx context.Context, q data.Query) ([]data.Story, 
 	f, _ := newFilter(q, true) // no text: always ok
 	// One statement reads the heads and every member, each item once.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+memberColumns+`, m.story_id, m.story_score, m.story_reason, h.sort_date
-		FROM (SELECT id, sort_date FROM items WHERE `+f.where()+`
-			ORDER BY sort_date DESC, id DESC LIMIT ?) AS h
+		FROM (`+headsQuery(f)+`) AS h
 		JOIN items AS m ON m.story_id = h.id`, f.args(date, id, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read recent stories: %w", err)
@@ -272,6 +278,13 @@ func (s *Store) RecentStories(ctx context.Context, q data.Query) ([]data.Story, 
 		return nil, fmt.Errorf("read recent stories: %w", err)
 	}
 	return stories, nil
+}
+
+// headsQuery selects the id and sort date of the newest story heads that
+// pass f (a filter made with heads), with f.args: read from items_recent
+// alone, which carries story_id for it (migration 10).
+func headsQuery(f filter) string {
+	return `SELECT id, sort_date FROM items WHERE ` + f.where() + ` ORDER BY sort_date DESC, id DESC LIMIT ?`
 }
 
 // memberColumns are itemColumns of the items aliased m.
