@@ -86,16 +86,16 @@ func (c *closer) closeP() {
 	}
 }
 
-// text follows a text token's raw bytes.
-func (c *closer) text(raw []byte) {
+// text follows the raw (still escaped) text between two tags.
+func (c *closer) text(raw string) {
 	if c.lost || c.top() != atom.Colgroup {
 		return
 	}
 	// In a column group only white space stays; anything else closes
 	// it. Raw bytes may hold character references: rather than decode
 	// them, give up on anything but plain white space.
-	for _, ch := range raw {
-		switch ch {
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
 		case ' ', '\t', '\n', '\r', '\f':
 		default:
 			c.lost = true

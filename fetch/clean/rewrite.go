@@ -1,8 +1,6 @@
 package clean
 
 import (
-	"errors"
-	"io"
 	"net/url"
 	"strings"
 
@@ -14,8 +12,9 @@ import (
 // drops unusable images, sets rel on links (see fixLink, fixImage) and
 // closes every element left open, so that markup appended to the result
 // (a story's "also reported by") stands outside it. It streams (rewrite),
-// unless the markup is misnested in a way closer does not follow; then it
-// builds the tree and renders it (rewriteTree), as it always did before.
+// unless the markup is misnested in a way closer does not follow or is not
+// in the form the sanitizer writes; then it builds the tree and renders it
+// (rewriteTree), as it always did before.
 func rewriteLinks(safe string, base *url.URL) string {
 	if out, closed := rewrite(safe, base); closed {
 		return out
@@ -23,61 +22,75 @@ func rewriteLinks(safe string, base *url.URL) string {
 	return rewriteTree(safe, base)
 }
 
-// rewrite copies the sanitizer's markup token by token and re-emits only
-// the a and img start tags. Every other token is copied byte for byte: it
-// is the allow-list sanitizer's own output, escaped and filtered already.
+// rewrite copies the sanitizer's markup and re-emits only the a and img
+// start tags. Everything else is copied byte for byte: it is the allow-list
+// sanitizer's own output, escaped and filtered already. It reads the markup
+// with scanTag, not with a tokenizer (which would allocate a 4 KB buffer
+// for each fragment), and gives up (closed false) on anything outside the
+// sanitizer's form (see the facts in scan.go).
+//
 // Elements left open at the end are closed when closer can tell exactly
 // which they are; closed reports whether it could (every element opened is
-// closed again and no formatting element stays active). This pass costs
-// about 60% of building the tree and rendering it (BenchmarkRewrite).
+// closed again and no formatting element stays active).
+//
+// The result never shares memory with safe, which may be a pooled buffer.
 func rewrite(safe string, base *url.URL) (out string, closed bool) {
 	var b strings.Builder
 	b.Grow(outputSize(safe, base))
 	var open closer
 	var attrs []html.Attribute // scratch, reused for each a and img
-	z := html.NewTokenizer(strings.NewReader(safe))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			if !errors.Is(z.Err(), io.EOF) {
-				return "", false
-			}
-			if !open.finish(&b) {
-				return "", false
-			}
-			return b.String(), true
-		case html.StartTagToken, html.SelfClosingTagToken:
-			raw := z.Raw()
-			switch a := tagAtom(raw[1:]); a {
-			case atom.A:
-				attrs = fixLink(tagAttrs(z, attrs[:0]), base)
-				open.start(a)
-				writeTag(&b, "a", attrs, false)
-			case atom.Img:
-				attrs = tagAttrs(z, attrs[:0])
-				if fixImage(attrs, base) {
-					open.start(a)
-					writeTag(&b, "img", attrs, true)
-				}
-			default:
-				if open.start(a) {
-					b.WriteString("</p>")
-				}
-				b.Write(raw)
-			}
-		case html.EndTagToken:
-			raw := z.Raw()
-			open.end(tagAtom(raw[2:]))
-			b.Write(raw)
-		case html.TextToken:
-			raw := z.Raw()
-			open.text(raw)
-			b.Write(raw)
-		default: // comments and doctypes: the policy lets none through
-			open.lost = true
-			b.Write(z.Raw())
+	done := 0                  // safe[:done] is written, or dropped
+	for i := 0; ; {
+		j := strings.IndexByte(safe[i:], '<')
+		if j < 0 {
+			open.text(safe[i:])
+			break
 		}
+		open.text(safe[i : i+j])
+		i += j
+		t, ok := scanTag(safe, i)
+		if !ok {
+			return "", false
+		}
+		switch {
+		case t.end:
+			open.end(t.atom)
+		case t.atom == atom.A:
+			if attrs, ok = appendAttrs(attrs[:0], t.attrs); !ok {
+				return "", false
+			}
+			attrs = fixLink(attrs, base)
+			open.start(t.atom)
+			b.WriteString(safe[done:i])
+			writeTag(&b, "a", attrs, false)
+			done = t.next
+		case t.atom == atom.Img:
+			if attrs, ok = appendAttrs(attrs[:0], t.attrs); !ok {
+				return "", false
+			}
+			b.WriteString(safe[done:i])
+			if fixImage(attrs, base) {
+				open.start(t.atom)
+				writeTag(&b, "img", attrs, true)
+			}
+			done = t.next
+		default:
+			if open.start(t.atom) {
+				b.WriteString(safe[done:i])
+				b.WriteString("</p>")
+				done = i
+			}
+		}
+		if open.lost {
+			return "", false
+		}
+		i = t.next
 	}
+	b.WriteString(safe[done:])
+	if !open.finish(&b) {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // outputSize estimates the length of the rewritten markup: each link gains
@@ -90,42 +103,6 @@ func outputSize(safe string, base *url.URL) int {
 	}
 	n := strings.Count(safe, "<a ") + strings.Count(safe, "<img ")
 	return len(safe) + n*per + 64
-}
-
-// tagAtom returns the atom of the tag name at the start of b (the raw tag
-// after "<" or "</"), read as the tokenizer reads it: up to white space,
-// "/" or ">", ASCII letters lower-cased. An unknown name gives 0.
-func tagAtom(b []byte) atom.Atom {
-	var buf [12]byte // longer than every allow-listed name
-	n := 0
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\n', '\r', '\f', '/', '>':
-			return atom.Lookup(buf[:n])
-		}
-		if n == len(buf) {
-			return 0
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[n] = c
-		n++
-	}
-	return atom.Lookup(buf[:n])
-}
-
-// tagAttrs appends the current tag's attributes, decoded, to dst.
-func tagAttrs(z *html.Tokenizer, dst []html.Attribute) []html.Attribute {
-	for more := true; more; {
-		var k, v []byte
-		k, v, more = z.TagAttr()
-		if k == nil {
-			break
-		}
-		dst = append(dst, html.Attribute{Key: atom.String(k), Val: string(v)})
-	}
-	return dst
 }
 
 // writeTag writes a start tag with attrs, values escaped as html.Render
