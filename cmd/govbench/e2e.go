@@ -27,6 +27,9 @@ type scenario struct {
 	Change   float64 // after the all-304 pass, a pass with this fraction of sources changed (0: none)
 	Serve    bool    // then run the daemon on the data and compare its serving with nginx
 	Curve    bool    // a point of the scaling curve
+	// NoStories also ingests from empty with story clustering off, into a
+	// store of its own: what clustering costs the ingest.
+	NoStories bool
 }
 
 // pass is one run of a program over all sources.
@@ -57,7 +60,8 @@ type scenarioResult struct {
 	BaseIngest  *pass        `json:"baseline_ingest,omitempty"`
 	Base304     *pass        `json:"baseline_304,omitempty"`
 	Ingest      *pass        `json:"govfeed_ingest"`
-	Index       *pass        `json:"govfeed_index"` // govfeed index right after the ingest: the search index of its items
+	IngestPlain *pass        `json:"govfeed_ingest_no_stories,omitempty"` // the same with stories off (scenario.NoStories)
+	Index       *pass        `json:"govfeed_index"`                       // govfeed index right after the ingest: the search index of its items
 	NotModified *pass        `json:"govfeed_304"`
 	Changed     *pass        `json:"govfeed_changed,omitempty"`
 	ChangedSrcs int          `json:"changed_sources,omitempty"`
@@ -96,7 +100,7 @@ func (b *bench) runScenario(ctx context.Context, sc scenario) (*scenarioResult, 
 		return nil, err
 	}
 	cfg := filepath.Join(dir, "govfeed.yaml")
-	if err := writeConfig(cfg, dir, port, b.opts, up); err != nil {
+	if err := writeConfig(cfg, dir, port, b.opts, up, true); err != nil {
 		return nil, err
 	}
 
@@ -117,6 +121,12 @@ func (b *bench) runScenario(ctx context.Context, sc scenario) (*scenarioResult, 
 	}
 
 	env := append([]string{"GOVFEED_DIAL=" + dial}, b.opts.Env...)
+	if sc.NoStories {
+		b.logf("scenario %s: govfeed ingest from empty, stories off", sc.Name)
+		if res.IngestPlain, err = b.ingestWithoutStories(ctx, up, env, dir, port); err != nil {
+			return res, err
+		}
+	}
 	b.logf("scenario %s: govfeed ingest from empty", sc.Name)
 	if res.Ingest, err = b.govfeedFetch(ctx, up, env, cfg); err != nil {
 		return res, err
@@ -209,6 +219,21 @@ func (b *bench) govfeedFetch(ctx context.Context, up *upstream, env []string, cf
 	return p, nil
 }
 
+// ingestWithoutStories runs the ingest from empty with story clustering
+// off, in a directory of its own under dir that it removes afterwards.
+func (b *bench) ingestWithoutStories(ctx context.Context, up *upstream, env []string, dir string, port int) (*pass, error) {
+	plain := filepath.Join(dir, "no-stories")
+	defer func() { _ = os.RemoveAll(plain) }()
+	if err := os.MkdirAll(plain, 0o755); err != nil {
+		return nil, err
+	}
+	cfg := filepath.Join(plain, "govfeed.yaml")
+	if err := writeConfig(cfg, plain, port, b.opts, up, false); err != nil {
+		return nil, err
+	}
+	return b.govfeedFetch(ctx, up, env, cfg)
+}
+
 // indexRe reads govfeed index's output.
 var indexRe = regexp.MustCompile(`^indexed (\d+) items`)
 
@@ -236,8 +261,9 @@ func (p *pass) fill(pr procResult) {
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
 // writeConfig writes the govfeed config of a scenario: every feed and
-// site of up as a source, stories and retention at their defaults.
-func writeConfig(path, dir string, port int, o options, up *upstream) error {
+// site of up as a source, its store under dir, retention at its defaults,
+// and stories at theirs, or off.
+func writeConfig(path, dir string, port int, o options, up *upstream, stories bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# Written by govbench.
 listen: 127.0.0.1:%d
@@ -256,8 +282,11 @@ defaults:
   delay: 1ms
 log:
   level: warn
-sources:
 `, port, strconv.Quote(filepath.Join(dir, "data")), port, o.Entries, o.Concurrency, o.PerHost)
+	if !stories {
+		b.WriteString("stories:\n  enabled: false\n")
+	}
+	b.WriteString("sources:\n")
 	for i, u := range up.feedURLs() {
 		fmt.Fprintf(&b, "  - {id: f%04d, url: %q}\n", i+1, u)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,13 +80,27 @@ func TestPercentile(t *testing.T) {
 }
 
 // TestConfigIsValid checks that govfeed accepts the config govbench writes
-// and reads every source with the right kind.
+// and reads every source with the right kind, and stories on or off.
 func TestConfigIsValid(t *testing.T) {
+	for _, stories := range []bool{true, false} {
+		t.Run(fmt.Sprintf("stories=%v", stories), func(t *testing.T) {
+			cfg := writeAndParse(t, stories)
+			if cfg.Stories.Enabled != stories {
+				t.Errorf("stories enabled = %v, want %v", cfg.Stories.Enabled, stories)
+			}
+		})
+	}
+}
+
+// writeAndParse writes the config of a small upstream with writeConfig,
+// parses it as govfeed does and checks its sources and defaults.
+func writeAndParse(t *testing.T, stories bool) *config.Config {
+	t.Helper()
 	up := newUpstream(upstreamOptions{Feeds: 3, Items: 1, Sites: 2, SiteItems: 1})
 	dir := t.TempDir()
 	path := filepath.Join(dir, "govfeed.yaml")
 	o := options{Entries: 200, Concurrency: 16, PerHost: 2}
-	if err := writeConfig(path, dir, 18080, o, up); err != nil {
+	if err := writeConfig(path, dir, 18080, o, up, stories); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -116,6 +131,7 @@ func TestConfigIsValid(t *testing.T) {
 	if cfg.Sources[0].Kind != data.KindFeed {
 		t.Errorf("kind %q", cfg.Sources[0].Kind)
 	}
+	return cfg
 }
 
 func TestCheckTargets(t *testing.T) {

@@ -59,7 +59,7 @@ func upstreamMain(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *config != "" {
 		dir := filepath.Dir(*config)
-		if err := writeConfig(*config, dir, 8080, options{Entries: 100, Concurrency: 16, PerHost: 2}, up); err != nil {
+		if err := writeConfig(*config, dir, 8080, options{Entries: 100, Concurrency: 16, PerHost: 2}, up, true); err != nil {
 			return err
 		}
 	}
