@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"regexp"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // longLine is the length in bytes from which a line is worth cleaning for
-// its head only (see cleaner.head).
+// its head only (see cleanHead).
 const longLine = 16 << 10
 
 // boilerLine matches a whole line of page furniture: source, editor, date
@@ -58,7 +59,7 @@ type cleaner struct {
 	// long is the length from which a line is cleaned by its head when
 	// the limit allows; 0 means longLine (tests use less).
 	long int
-	// dropped is set when head has handled, and dropped, a line
+	// dropped is set when cleanHead has handled, and dropped, a line
 	// whose rest is still to come.
 	dropped bool
 	// normal is set when the text is already in NFKC form.
@@ -67,9 +68,9 @@ type cleaner struct {
 
 func (c *cleaner) done() bool { return c.limit >= 0 && c.runes >= c.limit }
 
-// appendNFKC appends the NFKC form of the valid UTF-8 s, or s when the
-// text is normalised already.
-func (c *cleaner) appendNFKC(dst []byte, s string) []byte {
+// appendLineNFKC appends the NFKC form of the valid UTF-8 s, or s when
+// the text is normalised already.
+func appendLineNFKC[T string | []byte](c *cleaner, dst []byte, s T) []byte {
 	if c.normal {
 		return append(dst, s...)
 	}
@@ -105,55 +106,57 @@ func (c *cleaner) body(body string) {
 			body = string(b[:len(b)-1])
 		}
 		c.normal = true
-		c.text(norm.NFKC.String(body))
+		cleanText(c, norm.NFKC.String(body))
 		return
 	}
 	if !looksHTML(body) {
-		c.text(body)
+		cleanText(c, body)
 		return
 	}
-	lines := make([]byte, 0, min(len(body), 5<<10)) // whole lines of text, each ending with '\n', not yet cleaned
+	// Each line is cleaned as htmlLines passes it; the line is its buffer,
+	// which cleaning copies from.
 	htmlLines(body, c.longLine(), func(line []byte, end bool) bool {
 		switch {
 		case !end:
-			c.text(string(lines))
-			lines = lines[:0]
 			if !c.dropped && !c.done() {
-				c.head(string(line))
+				cleanHead(c, line)
 			}
 		case c.dropped:
 			c.dropped = false // the rest of a line head has handled
-		default:
-			lines = append(append(lines, line...), '\n')
-			if len(lines) >= 4<<10 {
-				c.text(string(lines))
-				lines = lines[:0]
-			}
+		case !c.done():
+			cleanWhole(c, line)
 		}
 		return !c.done()
 	})
-	c.text(string(lines))
 }
 
-// text cleans the lines of s, plain text.
-func (c *cleaner) text(s string) {
+// cleanText cleans the lines of s, plain text.
+func cleanText[T string | []byte](c *cleaner, s T) {
 	for !c.done() {
-		line, rest, more := strings.Cut(s, "\n")
-		if len(line) < c.longLine() || !c.head(line) {
-			c.line(line)
-		}
-		if !more {
+		i := indexNewline(s)
+		if i < 0 {
+			cleanWhole(c, s)
 			break
 		}
-		s, c.dropped = rest, false
+		cleanWhole(c, s[:i])
+		s = s[i+1:]
 	}
 }
 
-// line appends one raw line, cleaned: NFKC, furniture lines dropped,
+// cleanWhole cleans one whole raw line (no newline), by its head when it is
+// long and that is enough.
+func cleanWhole[T string | []byte](c *cleaner, line T) {
+	if len(line) < c.longLine() || !cleanHead(c, line) {
+		cleanLine(c, line)
+	}
+	c.dropped = false
+}
+
+// cleanLine appends one raw line, cleaned: NFKC, furniture lines dropped,
 // widgets removed, white space trimmed, date-only lines dropped.
-func (c *cleaner) line(raw string) {
+func cleanLine[T string | []byte](c *cleaner, raw T) {
 	start := len(c.out)
-	c.out = c.appendNFKC(c.out, raw)
+	c.out = appendLineNFKC(c, c.out, raw)
 	b := c.out[start:]
 	if isBoilerLine(b) || len(b) <= 80 && mayBeFurniture(b) && onlyFurniture.Match(b) {
 		c.out = c.out[:start]
@@ -189,7 +192,7 @@ func isBoilerLine(b []byte) bool {
 // (ſ is a case-insensitive s).
 const labelStarts = "来稿信文责编审终校作记摄通发成更字浏访阅点打关分扫seuartpcSEUARTPCſ"
 
-// head cleans only the head of a long line, raw (or a prefix of it, the
+// cleanHead cleans only the head of a long line, raw (or a prefix of it, the
 // rest not yet read), when that is enough to reach the limit. It takes the
 // NFKC form of a prefix of raw that ends before an ASCII rune or an
 // ideograph (which start NFKC segments, so that form is a prefix of raw's)
@@ -203,7 +206,7 @@ const labelStarts = "来稿信文责编审终校作记摄通发成更字浏访�
 // is too short, has no such cut or the cleaned head is too short; the
 // caller then cleans the whole line. When it reports true, the rest of
 // the line is to be ignored: the limit is reached or the line was dropped.
-func (c *cleaner) head(raw string) bool {
+func cleanHead[T string | []byte](c *cleaner, raw T) bool {
 	need := c.limit - c.runes
 	if need <= 0 {
 		return false
@@ -219,7 +222,7 @@ func (c *cleaner) head(raw string) bool {
 		return false
 	}
 	start := len(c.out)
-	c.out = c.appendNFKC(c.out, raw[:k])
+	c.out = appendLineNFKC(c, c.out, raw[:k])
 	b := c.out[start:]
 	p, n := 0, 0
 	for p < len(b) && n < need+headMargin {
@@ -255,12 +258,19 @@ func (c *cleaner) head(raw string) bool {
 
 // runesAtLeast returns the number of bytes of b that start a rune: the
 // number of runes when b is valid UTF-8, and never more (an invalid byte
-// is a rune of its own, even a continuation byte).
+// is a rune of its own, even a continuation byte). It counts the
+// continuation bytes, 10xxxxxx, eight at a time.
 func runesAtLeast(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c&0xc0 != 0x80 {
-			n++
+	n := len(b)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		cont := (x &^ (x << 1)) >> 7 & 0x0101010101010101 // bit 0 of each byte: bit 7 set, bit 6 clear
+		n -= int(cont * 0x0101010101010101 >> 56)
+	}
+	for _, c := range b[i:] {
+		if c&0xc0 == 0x80 {
+			n--
 		}
 	}
 	return n
@@ -272,12 +282,8 @@ const headMargin = 256
 
 // segmentStart reports whether s starts with an ASCII byte or a CJK
 // ideograph: a rune that starts an NFKC segment.
-func segmentStart(s string) bool {
-	if s[0] < utf8.RuneSelf {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	return r >= 0x4e00 && r <= 0x9fff
+func segmentStart[T string | []byte](s T) bool {
+	return s[0] < utf8.RuneSelf || isHanAt(s, 0)
 }
 
 // isCut reports whether b ends with a character that ends every widget
@@ -356,9 +362,7 @@ func replaceWidgets(b []byte) []byte {
 // or -1. It looks at the first rune of each, then at the whole.
 func nextWidgetStart(b []byte, i int) int {
 	for ; i < len(b); i++ {
-		c := b[i]
-		if c != 0xe3 && c != 0xe5 && c != 0xe6 && c != 0xe7 && c != 0xe8 ||
-			i+2 >= len(b) || b[i+1]&0xc0 != 0x80 || b[i+2]&0xc0 != 0x80 {
+		if c := b[i]; c-0xe3 > 0xe8-0xe3 || i+2 >= len(b) || b[i+1]&0xc0 != 0x80 || b[i+2]&0xc0 != 0x80 {
 			continue
 		}
 		if !widgetFirst.has(hanRune(b, i)) {
@@ -375,7 +379,7 @@ func nextWidgetStart(b []byte, i int) int {
 }
 
 // widgetFirst are the first runes of widgetStarts (three bytes each,
-// with lead byte E3, E5, E6, E7 or E8).
+// with lead byte E3 to E8).
 var widgetFirst = func() (set runeSet) {
 	for _, w := range widgetStarts {
 		r, _ := utf8.DecodeRune(w)

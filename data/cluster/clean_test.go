@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -37,12 +38,15 @@ func specHTMLText(s string) string {
 				}
 				continue
 			}
-			if blockTags[tag] {
+			if isBlockTag(tag) {
 				b.WriteByte('\n')
 			}
 		}
 	}
 }
+
+// specTitleSep splits a page title into its own part and the site name(s).
+var specTitleSep = regexp.MustCompile(`\s*(?:_|\||｜|\s-\s|\s—\s)\s*`)
 
 // specCleanTitle is cleanTitle as it was written first.
 func specCleanTitle(t string) string {
@@ -54,7 +58,7 @@ func specCleanTitle(t string) string {
 		}
 		t = u
 	}
-	if parts := titleSep.Split(t, -1); len(parts) > 1 && utf8.RuneCountInString(parts[0]) >= 4 {
+	if parts := specTitleSep.Split(t, -1); len(parts) > 1 && utf8.RuneCountInString(parts[0]) >= 4 {
 		t = parts[0]
 	}
 	return strings.TrimSpace(t)
@@ -137,7 +141,8 @@ func FuzzCleaner(f *testing.F) {
 }
 
 func TestCleanTitleShortcuts(t *testing.T) {
-	titles := []string{"  [图] 【转载】转发：关于 _ x", "a - b — c | d｜e_f", "通知_四川", "【】_", "\t转自:  x", "[abcdefg] t", "no separator"}
+	titles := []string{"  [图] 【转载】转发：关于 _ x", "a - b — c | d｜e_f", "通知_四川", "【】_", "\t转自:  x", "[abcdefg] t", "no separator",
+		"abcd -x - y", "abcd  —  e", "四川省人民政府 -", "a b c\t-\td", "ab cd ｜x", "中文标题 - -x", "标题 x-y —z — w", "标题名称\xe2\x80 — x", "标题名称 \xef｜x", "__", " _ "}
 	for _, s := range append(titles, scanSeeds...) {
 		if got, want := cleanTitle(s), specCleanTitle(s); got != want {
 			t.Errorf("cleanTitle(%q) = %q, want %q", s, got, want)

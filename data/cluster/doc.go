@@ -64,10 +64,12 @@
 // punctuation without the unicode and norm tables; its output is the same
 // as running every pattern over the whole text (scan_test.go,
 // clean_test.go and nfkc_test.go check each shortcut against what it
-// replaces). On a shared 2-core machine it takes about 10 µs for a
-// 300-character item (BenchmarkNewSketch) and 85-120 µs for a 2.5 KB
+// replaces; match.go hand-writes the patterns tried most often, checked
+// against their regexps). On a shared 2-core machine it takes about 7 µs
+// for a 300-character item (BenchmarkNewSketch) and 52-58 µs for a 2.5 KB
 // article, HTML or text, Chinese or English (BenchmarkNewSketchArticle),
-// a fifth of which is the MinHash itself (64 products per shingle).
+// a third of which is the MinHash itself (64 products per shingle, each
+// shingle once).
 //
 // BenchmarkAdd100k (100,000 items over 60 days, about 5,000 in the window):
 // 40-60 µs per Add+Best; with all 100,000 in one window, about 300 µs.

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"slices"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,9 +25,11 @@ var entityCaps = [256]int{'d': 8, 'y': 6, 'o': 8, 'n': 16, 'p': 16, 'h': 8, 'w':
 // extractor collects entities from one text, blanking what it has used so
 // that a date is not also counted as numbers.
 type extractor struct {
-	text  []byte // working copy; consumed spans are overwritten with spaces
-	str   string // string(text), rebuilt after blanking
-	dirty bool
+	// text is the working text: consumed spans are overwritten with
+	// spaces. A pass reads it (current) and blanks what its matches used
+	// only at its end (blankPending), so that each match of a pass sees
+	// the text as it was when the pass started.
+	text  []byte
 	latin bool // text has ASCII letters: run the English patterns
 	// fold is set when the text has ſ or the Kelvin sign, which
 	// case-insensitive patterns match as s and k: the scans that assume
@@ -45,9 +46,15 @@ type extractor struct {
 	digits   []int
 	words    [nWordKinds][]int
 	unsorted bool
-	docnos   []string
-	ents     []string
-	count    [256]uint8
+	marks    []mark // see facts; blanking only removes marks
+	// pending are the spans to blank once the current pass has read its
+	// matches, in order.
+	pending [][2]int
+	// ints holds the submatches of the last match (see match).
+	ints   []int
+	docnos []string
+	ents   []string
+	count  [256]uint8
 }
 
 // Kinds of word for the English patterns.
@@ -60,24 +67,39 @@ const (
 	nWordKinds
 )
 
-// wordTests tell the words of each kind.
-var wordTests = [nWordKinds]func(string) bool{isMonthWord, isOrdinalWord, isWeekWord, isQuarterWord, isTitleWord}
+// isKind reports whether w is a word of kind k.
+func isKind(k int, w []byte) bool {
+	switch k {
+	case wordMonth:
+		return isMonthWord(w)
+	case wordOrdinal:
+		return isOrdinalWord(w)
+	case wordWeek:
+		return isWeekWord(w)
+	case wordQuarter:
+		return isQuarterWord(w)
+	case wordTitle:
+		return isTitleWord(w)
+	}
+	return false
+}
 
 // extract returns the sketch's own document numbers and its entity strings
 // (sorted). title is the cleaned title; text is title + "\n" + body, NFKC
 // normalised, case preserved.
 func extract(title, text string) (docnos, ents []string) {
-	f := scanText(text)
-	return extractWork(text, []byte(text), &f)
+	work := []byte(text)
+	f := scanText(work)
+	return extractWork(work, &f)
 }
 
-// extractWork is extract with work, a copy of text it may overwrite, and
-// what scanText found in text.
-func extractWork(text string, work []byte, f *facts) (docnos, ents []string) {
-	x := &extractor{text: work, str: text, ents: make([]string, 0, 32),
-		latin: f.latin > 0, fold: f.fold, digits: f.digits, words: f.words}
+// extractWork is extract on work, which it overwrites, given what
+// scanText found in it.
+func extractWork(work []byte, f *facts) (docnos, ents []string) {
+	x := &extractor{text: work, ents: make([]string, 0, 16),
+		latin: f.latin > 0, fold: f.fold, digits: f.digits, words: f.words, marks: f.marks}
+	x.works() // reads the text only: before anything is blanked
 	x.docNumbers()
-	x.works(text)
 	x.dates()
 	x.ordinals()
 	x.years()
@@ -91,53 +113,97 @@ func extractWork(text string, work []byte, f *facts) (docnos, ents []string) {
 }
 
 // facts are what one pass over the text (scanText) finds for the later
-// ones: the script counts of detectLang, whether lowerText changes the
-// text, and the extractor's lists of digit runs and words.
+// ones: the script counts of detectLang and the extractor's lists of
+// digit runs, words and marks.
 type facts struct {
 	han, latin int  // Han runes, ASCII letters
-	upper      bool // a rune lower-cases to another (or is invalid)
 	fold       bool // ſ or the Kelvin sign
 	digits     []int
 	words      [nWordKinds][]int
+	// marks are the runes a pass looks for (markRunes, and the brackets
+	// [ ( {), in order.
+	marks []mark
+}
+
+// mark is a rune of facts.marks and where it starts.
+type mark struct {
+	at int32
+	r  rune
+}
+
+// markRunes are the non-ASCII runes of facts.marks: 第 (ordinals), 季
+// (zhQuarters), 号 and the brackets 〔 【 (docNumbers), 《 (works), and
+// the first runes of people's titles and of the gazetteer's Chinese names
+// (nameStarts, names), when the next rune may be their second (namePairs).
+var markRunes, litRunes = func() (marks, lits runeSet) {
+	for _, r := range "第季号〔【《" {
+		lits.add(r)
+	}
+	marks = lits
+	for i, w := range nameStarts {
+		marks[i] |= w
+	}
+	return marks, lits
+}()
+
+// isMark reports whether the rune r of markRunes at text[i:] is a mark:
+// a literal, or a name's first rune followed by what may be its second.
+func isMark(text []byte, i int, r rune) bool {
+	if litRunes.has(r) {
+		return true
+	}
+	_, n := decodeRune(text[i:])
+	r2, _ := decodeRune(text[i+n:])
+	return namePairs.has(r, r2)
 }
 
 // scanText finds the facts of text.
-func scanText(text string) facts {
+func scanText(text []byte) facts {
 	var f facts
 	for i := 0; i < len(text); {
 		c := text[i]
-		if isHanAt(text, i) {
-			f.han++
-			i += 3
-			continue
-		}
 		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(text[i:])
+			if isHanAt(text, i) {
+				f.han++
+				if r := hanRune(text, i); markRunes.has(r) && isMark(text, i, r) {
+					f.marks = append(f.marks, mark{int32(i), r})
+				}
+				i += 3
+				continue
+			}
+			r, n := decodeRune(text[i:])
 			switch {
 			case isHan(r):
 				f.han++
 			case r == 'ſ' || r == '\u212a': // Kelvin sign
 				f.fold = true
 			}
-			f.upper = f.upper || r == utf8.RuneError || unicode.ToLower(r) != r
+			if markRunes.has(r) && isMark(text, i, r) {
+				f.marks = append(f.marks, mark{int32(i), r})
+			}
 			i += n
 			continue
 		}
 		if !isWordByte(c) {
+			if c == '[' || c == '(' || c == '{' {
+				f.marks = append(f.marks, mark{int32(i), rune(c)})
+			}
 			i++
 			continue
 		}
 		j := i
-		for ; j < len(text) && isWordByte(text[j]); j++ {
-			switch c := text[j]; {
-			case isDigitByte(c):
-				if j == i || !isDigitByte(text[j-1]) {
-					f.digits = append(f.digits, j)
-				}
-			case isASCIILetter(c):
-				f.latin++
-				f.upper = f.upper || c < 'a'
+		for digit := false; j < len(text); j++ {
+			k := byteClass[text[j]]
+			if k == 0 {
+				break
 			}
+			if k == classDigit && !digit {
+				f.digits = append(f.digits, j)
+			}
+			if k == classLetter {
+				f.latin++
+			}
+			digit = k == classDigit
 		}
 		f.classify(text[i:j], i)
 		i = j
@@ -146,24 +212,28 @@ func scanText(text string) facts {
 }
 
 // classify adds the word w at i to the lists of its kinds.
-func (f *facts) classify(w string, i int) {
-	var kinds []int
+func (f *facts) classify(w []byte, i int) {
 	switch c := w[0]; {
 	case isDigitByte(c):
-		kinds = []int{wordOrdinal}
+		f.addWord(wordOrdinal, w, i)
 	case c == 'Q':
-		kinds = []int{wordQuarter}
+		f.addWord(wordQuarter, w, i)
 	case c == 'W' || c == 'w':
-		kinds = []int{wordWeek}
+		f.addWord(wordWeek, w, i)
 	case c < 'a':
-		kinds = []int{wordMonth, wordOrdinal, wordTitle}
+		f.addWord(wordMonth, w, i)
+		f.addWord(wordOrdinal, w, i)
+		f.addWord(wordTitle, w, i)
 	default:
-		kinds = []int{wordOrdinal}
+		f.addWord(wordOrdinal, w, i)
 	}
-	for _, k := range kinds {
-		if wordTests[k](w) {
-			f.words[k] = append(f.words[k], i)
-		}
+}
+
+// addWord adds the word w at i to the list of kind k if it is of that
+// kind.
+func (f *facts) addWord(k int, w []byte, i int) {
+	if isKind(k, w) {
+		f.words[k] = append(f.words[k], i)
 	}
 }
 
@@ -176,6 +246,9 @@ func (x *extractor) add(e string) {
 	x.ents = append(x.ents, e)
 }
 
+// blankLater schedules text[i:j] for blankPending to blank.
+func (x *extractor) blankLater(i, j int) { x.pending = append(x.pending, [2]int{i, j}) }
+
 // blank overwrites text[i:j] with spaces.
 func (x *extractor) blank(i, j int) {
 	for k := i; k < j; k++ {
@@ -184,7 +257,6 @@ func (x *extractor) blank(i, j int) {
 	if j <= i {
 		return
 	}
-	x.dirty = true
 	if i > 0 && isWordByte(x.text[i-1]) { // a word cut short
 		w := i - 1
 		for w > 0 && isWordByte(x.text[w-1]) {
@@ -210,11 +282,8 @@ func (x *extractor) addWord(i int) {
 	x.unsorted = true
 }
 
-// current returns the working text.
-func (x *extractor) current() string {
-	if x.dirty {
-		x.str, x.dirty = string(x.text), false
-	}
+// current returns the working text, its lists in order.
+func (x *extractor) current() []byte {
 	if x.unsorted {
 		slices.Sort(x.digits)
 		x.digits = slices.Compact(x.digits)
@@ -224,5 +293,5 @@ func (x *extractor) current() string {
 		}
 		x.unsorted = false
 	}
-	return x.str
+	return x.text
 }

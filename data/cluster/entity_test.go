@@ -72,6 +72,8 @@ func TestEntities(t *testing.T) {
 		"places chinese":          {"川渝两地、成渝地区双城经济圈、粤港澳大湾区", []string{"p:sichuan", "p:chongqing", "p:chengdu", "p:greater-bay-area"}, []string{"p:hong-kong"}},
 		"places english":          {"Ya'an, Guang'an and Sichuan's capital Chengdu", []string{"p:yaan", "p:guangan", "p:sichuan", "p:chengdu"}, nil},
 		"named work":              {"审议了《成渝地区双城经济圈建设 2021年重点任务》", []string{"w:成渝地区双城经济圈建设2021年重点任务"}, nil},
+		"named work, upper case":  {"《GDP核算办法》", []string{"w:gdp核算办法"}, nil},
+		"named work, 30 runes":    {"《关于印发四川省推进成渝地区双城经济圈建设重点任务清单和年度工作要点的通知》", []string{"w:关于印发四川省推进成渝地区双城经济圈建设重点任务清单和年度工"}, nil},
 		"events":                  {"新闻发布会介绍台风防御", []string{"e:press-conference", "e:typhoon"}, nil},
 	}
 	for name, tc := range tests {

@@ -148,18 +148,32 @@ type gazetteer struct {
 	en        map[string][]string
 	enMaxLen  int            // most words in an English name
 	enFirst   map[string]int // most words of the English names that start with a word
-	// enFirstBits has bit c&63 of word n&31 set for the first words
-	// of length n that start with byte c: a cheap test before enFirst.
-	enFirstBits [32]uint64
+	// enFirstBits holds the keys of enFirst: a cheap test before it.
+	enFirstBits wordFilter
 }
 
-// mayStartEn reports whether an English name may start with the word w.
-func (g *gazetteer) mayStartEn(w string) bool {
-	if w != "" && g.enFirstBits[len(w)&31]&(1<<(w[0]&63)) == 0 {
-		return false
+// enNameWords returns the most words of the English names that start with the
+// word w, 0 when none does.
+func (g *gazetteer) enNameWords(w []byte) int {
+	if len(w) > 0 && !g.enFirstBits.mayHave(w) {
+		return 0
 	}
-	_, ok := g.enFirst[w]
-	return ok
+	return g.enFirst[string(w)]
+}
+
+// wordFilter is a set of words by length (modulo 32), first and last byte
+// (modulo 64): mayHave tells most words not in it.
+type wordFilter struct{ first, last [32]uint64 }
+
+func (f *wordFilter) add(w string) {
+	f.first[len(w)&31] |= 1 << (w[0] & 63)
+	f.last[len(w)&31] |= 1 << (w[len(w)-1] & 63)
+}
+
+// mayHave reports whether the non-empty w may be in the set.
+func (f *wordFilter) mayHave(w []byte) bool {
+	n := len(w) & 31
+	return f.first[n]&(1<<(w[0]&63)) != 0 && f.last[n]&(1<<(w[len(w)-1]&63)) != 0
 }
 
 // runeSet is a set of runes below 0x10000.
@@ -201,6 +215,9 @@ func buildGazetteer() gazetteer {
 			if w := len(splitWords(n)); w > g.enMaxLen {
 				g.enMaxLen = w
 			}
+			if g.enMaxLen > maxEnWords {
+				panic("gazetteer: " + n + " has more than maxEnWords words")
+			}
 		}
 	}
 	for _, p := range places {
@@ -228,7 +245,7 @@ func buildGazetteer() gazetteer {
 		parts := strings.Split(n, " ")
 		g.enFirst[parts[0]] = min(g.enMaxLen, max(g.enFirst[parts[0]], len(parts)))
 		if p := parts[0]; p != "" {
-			g.enFirstBits[len(p)&31] |= 1 << (p[0] & 63)
+			g.enFirstBits.add(p)
 		}
 	}
 	return g

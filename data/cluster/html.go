@@ -26,12 +26,15 @@ func looksHTML(s string) bool {
 	}
 }
 
-// blockTags end a line when converting HTML to text.
-var blockTags = map[string]bool{
-	"p": true, "div": true, "br": true, "li": true, "tr": true, "table": true,
-	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"section": true, "article": true, "header": true, "footer": true, "ul": true,
-	"ol": true, "blockquote": true, "pre": true, "hr": true, "dd": true, "dt": true,
+// isBlockTag reports whether a tag ends a line when converting HTML to
+// text.
+func isBlockTag(name string) bool {
+	switch name {
+	case "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+		"section", "article", "header", "footer", "ul", "ol", "blockquote", "pre", "hr", "dd", "dt":
+		return true
+	}
+	return false
 }
 
 // htmlLines passes the text of an HTML fragment to emit line by line, one
@@ -46,10 +49,10 @@ var blockTags = map[string]bool{
 // faster, as the tokenizer would (TestHTMLTags); anything else goes to
 // the tokenizer.
 func htmlLines(s string, long int, emit func(line []byte, end bool) bool) {
-	l := liner{next: long, long: long, emit: emit}
+	l := liner{line: make([]byte, 0, min(len(s), 1<<10)), next: long, long: long, emit: emit}
 	if htmlTags(s, nil, nil) {
 		htmlTags(s, func(t string) bool { return lineText(&l, t) }, func(name string, _ bool) bool {
-			return !blockTags[name] || l.end()
+			return !isBlockTag(name) || l.end()
 		})
 		l.end()
 		return
@@ -80,7 +83,7 @@ func tokenLines(s string, l *liner) {
 				}
 				continue
 			}
-			if blockTags[string(name)] && !l.end() {
+			if isBlockTag(string(name)) && !l.end() {
 				return
 			}
 		}
@@ -167,7 +170,7 @@ func htmlTags(s string, text func(string) bool, tag func(name string, end bool) 
 			i++ // a '<' of the text
 			continue
 		}
-		if text != nil && start < i && !text(html.UnescapeString(s[start:i])) {
+		if text != nil && start < i && !text(unescape(s[start:i])) {
 			return true
 		}
 		from := i + 1
@@ -186,9 +189,18 @@ func htmlTags(s string, text func(string) bool, tag func(name string, end bool) 
 		i, start = next, next
 	}
 	if text != nil && start < len(s) {
-		text(html.UnescapeString(s[start:]))
+		text(unescape(s[start:]))
 	}
 	return true
+}
+
+// unescape is html.UnescapeString, which decodes every rune looking for
+// an '&'.
+func unescape(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return html.UnescapeString(s)
 }
 
 // readTag reads a tag from the first letter of its name at i to the '>'

@@ -16,7 +16,7 @@ import (
 // parts; TestNFKCFastRunes checks the table against norm and FuzzNFKC the
 // whole function. That holds for valid UTF-8 only (see cleaner.body): s
 // must be valid.
-func appendNFKC(dst []byte, s string) []byte {
+func appendNFKC[T string | []byte](dst []byte, s T) []byte {
 	last, lastOut := -1, 0 // start of the last rune handled here, and len(dst) before it
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -31,10 +31,10 @@ func appendNFKC(dst []byte, s string) []byte {
 			i += 3
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decodeRune(s[i:])
 		if k := fastNFKC(r); k != nfkcSlow {
 			last, lastOut = i, len(dst)
-			dst = appendFast(dst, k, s[i:i+n])
+			dst = appendFast(dst, k, r, s[i:i+n])
 			i += n
 			continue
 		}
@@ -49,13 +49,13 @@ func appendNFKC(dst []byte, s string) []byte {
 			if s[j] < utf8.RuneSelf {
 				break
 			}
-			r, n := utf8.DecodeRuneInString(s[j:])
+			r, n := decodeRune(s[j:])
 			if fastNFKC(r) != nfkcSlow {
 				break
 			}
 			j += n
 		}
-		dst = append(dst, norm.NFKC.String(s[from:j])...)
+		dst = appendNorm(dst, s[from:j])
 		last, i = -1, j
 	}
 	return dst
@@ -76,7 +76,7 @@ func nfkcString(s string) string {
 			i += 3
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decodeRune(s[i:])
 		if fastNFKC(r) != nfkcSame {
 			return string(appendNFKC(make([]byte, 0, len(s)), s))
 		}
@@ -113,11 +113,19 @@ func fastNFKC(r rune) int {
 	return nfkcSlow
 }
 
-// appendFast appends the NFKC form of the rune raw of class k.
-func appendFast(dst []byte, k int, raw string) []byte {
+// appendNorm appends norm.NFKC's form of s, normalised on its own (not
+// with the end of dst, as norm's Append would).
+func appendNorm[T string | []byte](dst []byte, s T) []byte {
+	if b, ok := any(s).([]byte); ok {
+		return append(dst, norm.NFKC.Bytes(b)...)
+	}
+	return append(dst, norm.NFKC.String(string(s))...)
+}
+
+// appendFast appends the NFKC form of the rune r, raw, of class k.
+func appendFast[T string | []byte](dst []byte, k int, r rune, raw T) []byte {
 	switch k {
 	case nfkcWide:
-		r, _ := utf8.DecodeRuneInString(raw)
 		return append(dst, byte(r-0xfee0))
 	case nfkcSpace:
 		return append(dst, ' ')

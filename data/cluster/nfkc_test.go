@@ -21,7 +21,7 @@ func TestNFKCFastRunes(t *testing.T) {
 		}
 		n++
 		s := string(r)
-		if got, want := string(appendFast(nil, k, s)), norm.NFKC.String(s); got != want {
+		if got, want := string(appendFast(nil, k, r, s)), norm.NFKC.String(s); got != want {
 			t.Errorf("%U: fast NFKC %q, norm %q", r, got, want)
 		}
 		if !norm.NFKC.PropertiesString(s).BoundaryBefore() {
@@ -95,7 +95,7 @@ func TestRuneHelpers(t *testing.T) {
 			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
 		}
 		if l := unicode.ToLower(r); r >= utf8.RuneSelf && l < utf8.RuneSelf && r != 'İ' && r != '\u212a' {
-			t.Errorf("%U lower-cases to ASCII %q: lowerWords must know it", r, l)
+			t.Errorf("%U lower-cases to ASCII %q: nextWord must know it", r, l)
 		}
 		if s := string(r); strings.Contains(norm.NFKC.String(s), "\n") != (r == '\n') {
 			t.Errorf("NFKC of %U has a newline", r)

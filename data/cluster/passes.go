@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strconv"
@@ -28,50 +29,34 @@ const (
 
 // The anchors: the patterns tried at a digit run, word or literal. The
 // bounds on what each reads beyond its unbounded white space (see
-// anchored) are generous: zhDate reads at most 11 other runes, isoDate 11,
-// enDateMD and enDateDM 22, clock 13, zhDay and the years 5, work 62
-// (any), docno 11 (and zeros); enOrd reads at most 6 words and enPerson
-// 5; zhOrd's numeral is read by zhOrdEnd.
+// anchored) are generous: isoDate reads at most 11 other runes, enDateMD
+// and enDateDM 22, clock 13; enPerson reads at most 5 words. The
+// commonest are matched by hand (match.go): zhDate is
+// (?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号], zhDay
+// (\d{1,2})\s*日, zhYear ((?:19|20)\d{2})\s*年, enYear ((?:19|20)\d{2})\b,
+// zhOrd zhOrdExpr and enOrd enOrdExpr.
 var (
-	zhDateAt    = anchored(`(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`, 16, false)
+	zhDateAt    = anchor{fn: matchZhDate}
 	isoDateAt   = anchored(`((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\b`, 16, false)
 	enDateMDAt  = anchored(enDateMDExpr, 32, false)
 	enDateDMAt  = anchored(`(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?`+enMonth+`(?:,?\s+((?:19|20)\d{2})\b)?`, 32, false)
-	zhDayAt     = anchored(`(\d{1,2})\s*日`, 8, false)
+	zhDayAt     = anchor{fn: matchZhDay}
 	clockAt     = anchored(`(?i)\d{1,2}\s*(?:时\s*(?:\d{1,2}\s*分)?|:\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?(?:\W|$))`, 16, false)
-	zhOrdAt     = anchor{re: regexp.MustCompile(`^(?:` + zhOrdExpr + `)`), end: zhOrdEnd}
+	zhOrdAt     = anchor{fn: matchZhOrd}
 	zhPlenumRe  = regexp.MustCompile(`([一二三四五六七八九十]+)届([一二三四五六七八九十]+)中全会`)
 	enOrdRe     = regexp.MustCompile(enOrdExpr)
-	enOrdAt     = anchoredTokens(enOrdExpr, 8)
+	enOrdAt     = anchor{fn: matchEnOrd}
 	enWeekAt    = anchored(enWeekExpr, 16, false)
-	zhYearAt    = anchored(`((?:19|20)\d{2})\s*年`, 8, false)
-	enYearAt    = anchored(`((?:19|20)\d{2})\b`, 8, false)
+	zhYearAt    = anchor{fn: matchZhYear}
+	enYearAt    = anchor{fn: matchEnYear}
 	numRe       = regexp.MustCompile(numExpr)
 	enPersonAt  = anchoredTokens(enPersonExpr, 7)
 	workAt      = anchor{fn: matchWork}
 	zhQuarterCh = []string{"一", "二", "三", "四"} // the classes of zhQuarter
 )
 
-// zhOrdEnd is the end function of zhOrdAt: past 第, its numeral and four
-// more runes.
-func zhOrdEnd(s string, i int) int {
-	j := skipSpace(s, i+len("第"))
-	for j < len(s) {
-		if isDigitByte(s[j]) {
-			j++
-			continue
-		}
-		r, n := decodeRune(s[j:])
-		if !strings.ContainsRune("零〇一二两三四五六七八九十百千", r) {
-			break
-		}
-		j += n
-	}
-	return spanEnd(s, j, 4, false)
-}
-
 // officialTitles precede a person's name in Chinese news (省长黄强).
-var officialTitles = []string{"书记", "省长", "市长", "主任", "主席", "总理", "部长", "厅长", "局长", "县长", "区长", "州长", "秘书长"}
+var officialTitles = [...]string{"书记", "省长", "市长", "主任", "主席", "总理", "部长", "厅长", "局长", "县长", "区长", "州长", "秘书长"}
 
 // enOrdWords are English ordinal words.
 var enOrdWords = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -121,15 +106,36 @@ func monthNum(s string) int {
 	return 0
 }
 
-// works finds the documents and works named in 《》 of text.
-func (x *extractor) works(text string) {
-	if !strings.Contains(text, "《") {
-		return
+// works finds the documents and works named in 《》 of the text; it
+// blanks nothing.
+func (x *extractor) works() {
+	text := x.current()
+	x.scanEach(text, x.nextMark(text, '《'), workAt, func(text []byte, m []int) bool {
+		if w := text[m[2]:m[3]]; isLowerWord(w) {
+			x.add("w:" + string(w[:runePrefix(w, 30)]))
+		} else {
+			w := strings.ToLower(strings.Join(strings.Fields(string(w)), ""))
+			x.add("w:" + truncateRunes(w, 30))
+		}
+		return false
+	})
+}
+
+// isLowerWord reports whether w is valid UTF-8 without white space or
+// upper case, which works would remove or lower-case.
+func isLowerWord(w []byte) bool {
+	for i := 0; i < len(w); {
+		if isHanAt(w, i) {
+			i += 3
+			continue
+		}
+		r, n := decodeRune(w[i:])
+		if r == utf8.RuneError && n == 1 || runeInfo(r)&(rcSpace|rcCased) != 0 {
+			return false
+		}
+		i += n
 	}
-	for _, m := range scanAt(text, nextString(text, "《"), workAt) {
-		w := strings.ToLower(strings.Join(strings.Fields(text[m[2]:m[3]]), ""))
-		x.add("w:" + truncateRunes(w, 30))
-	}
+	return true
 }
 
 // dates finds calendar dates in Chinese, ISO and English forms, then bare
@@ -147,30 +153,30 @@ func (x *extractor) dates() {
 		}
 		return true
 	}
-	sub := func(s string, m []int, i int) string {
+	sub := func(s []byte, m []int, i int) string {
 		if m[2*i] < 0 {
 			return ""
 		}
-		return s[m[2*i]:m[2*i+1]]
+		return string(s[m[2*i]:m[2*i+1]])
 	}
-	x.eachDigits(false, mayBeZhDate, zhDateAt, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
-	x.eachDigits(true, mayBeISODate, isoDateAt, func(s string, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.eachDigits(false, mayBeZhDate, zhDateAt, func(s []byte, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
+	x.eachDigits(true, mayBeISODate, isoDateAt, func(s []byte, m []int) bool { return addDate(sub(s, m, 1), sub(s, m, 2), sub(s, m, 3)) })
 	if x.latin {
-		x.eachWord(wordMonth, enDateMDAt, func(s string, m []int) bool {
+		x.eachWord(wordMonth, enDateMDAt, func(s []byte, m []int) bool {
 			return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 1))), sub(s, m, 2))
 		})
-		x.eachDigits(true, mayBeDayMonth, enDateDMAt, func(s string, m []int) bool {
+		x.eachDigits(true, mayBeDayMonth, enDateDMAt, func(s []byte, m []int) bool {
 			return addDate(sub(s, m, 3), strconv.Itoa(monthNum(sub(s, m, 2))), sub(s, m, 1))
 		})
 	}
-	x.eachDigits(true, mayBeClock, clockAt, func(string, []int) bool { return true })
-	x.eachDigits(false, mayBeZhDay, zhDayAt, func(s string, m []int) bool {
+	x.eachDigits(true, mayBeClock, clockAt, func([]byte, []int) bool { return true })
+	x.eachDigits(false, mayBeZhDay, zhDayAt, func(s []byte, m []int) bool {
 		if m[0] > 0 && (isDigitByte(s[m[0]-1]) || s[m[0]-1] == '.') {
 			return false
 		}
 		rest := s[m[1]:]
-		if strings.HasPrefix(rest, "内") || strings.HasPrefix(rest, "以内") || strings.HasPrefix(rest, "以上") ||
-			strings.HasPrefix(s[max(0, m[0]-3):m[0]], "个") {
+		if hasPrefix(rest, "内") || hasPrefix(rest, "以内") || hasPrefix(rest, "以上") ||
+			hasPrefix(s[max(0, m[0]-3):m[0]], "个") {
 			return false
 		}
 		return addDate("", "0", sub(s, m, 1))
@@ -184,86 +190,86 @@ func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' +
 // English ordinals before a meeting-like noun.
 func (x *extractor) ordinals() {
 	s := x.current()
-	x.blankEach(s, scanAt(s, nextString(s, "第"), zhOrdAt), func(s string, m []int) bool {
-		if n := parseNumber(s[m[2]:m[3]]); n > 0 {
-			x.add("o:" + s[m[4]:m[5]] + ":" + strconv.Itoa(n))
+	x.scanEach(s, x.nextMark(s, '第'), zhOrdAt, func(s []byte, m []int) bool {
+		if n := parseNumber(string(s[m[2]:m[3]])); n > 0 {
+			x.add("o:" + string(s[m[4]:m[5]]) + ":" + strconv.Itoa(n))
 		}
 		return true
 	})
-	if s = x.current(); strings.Contains(s, "中全会") {
-		x.blankEach(s, zhPlenumRe.FindAllStringSubmatchIndex(s, -1), func(s string, m []int) bool {
-			x.add("o:届:" + strconv.Itoa(parseNumber(s[m[2]:m[3]])))
-			x.add("o:全会:" + strconv.Itoa(parseNumber(s[m[4]:m[5]])))
+	if s = x.current(); bytes.Contains(s, []byte("中全会")) {
+		x.blankEach(s, zhPlenumRe.FindAllSubmatchIndex(s, -1), func(s []byte, m []int) bool {
+			x.add("o:届:" + strconv.Itoa(parseNumber(string(s[m[2]:m[3]]))))
+			x.add("o:全会:" + strconv.Itoa(parseNumber(string(s[m[4]:m[5]]))))
 			return true
 		})
 	}
 	s = x.current()
-	x.blankEach(s, zhQuarters(s), func(s string, m []int) bool {
-		if strings.HasSuffix(s[:m[0]], "前") {
+	x.blankEach(s, x.zhQuarters(s), func(s []byte, m []int) bool {
+		if bytes.HasSuffix(s[:m[0]], []byte("前")) {
 			return false
 		}
-		x.add("o:季度:" + strconv.Itoa(parseNumber(s[m[2]:m[3]])))
+		x.add("o:季度:" + strconv.Itoa(parseNumber(string(s[m[2]:m[3]]))))
 		return true
 	})
 	if !x.latin {
 		return
 	}
-	enOrd := func(s string, m []int) bool {
-		w := strings.ToLower(s[m[2]:m[3]])
+	enOrd := func(s []byte, m []int) bool {
+		w := strings.ToLower(string(s[m[2]:m[3]]))
 		n, ok := enOrdWords[w]
 		if !ok {
 			n, _ = strconv.Atoi(strings.TrimRight(w, "stndrh"))
 		}
 		if n > 0 {
-			x.add("o:" + enOrdClass[strings.ToLower(s[m[4]:m[5]])] + ":" + strconv.Itoa(n))
+			x.add("o:" + enOrdClass[strings.ToLower(string(s[m[4]:m[5]]))] + ":" + strconv.Itoa(n))
 		}
 		return false // keep "joint meeting" for the gazetteer; 127th is no number
 	}
 	if x.fold {
 		s = x.current()
-		x.blankEach(s, enOrdRe.FindAllStringSubmatchIndex(s, -1), enOrd)
+		x.blankEach(s, enOrdRe.FindAllSubmatchIndex(s, -1), enOrd)
 	} else {
 		x.eachWord(wordOrdinal, enOrdAt, enOrd)
 	}
-	x.eachWord(wordWeek, enWeekAt, func(s string, m []int) bool {
-		if n, _ := strconv.Atoi(s[m[2]:m[3]]); n > 0 {
+	x.eachWord(wordWeek, enWeekAt, func(s []byte, m []int) bool {
+		if n, _ := strconv.Atoi(string(s[m[2]:m[3]])); n > 0 {
 			x.add("o:周:" + strconv.Itoa(n))
 		}
 		return true
 	})
 	s = x.current()
-	x.blankEach(s, x.quarterWords(s), func(s string, m []int) bool {
-		x.add("o:季度:" + s[m[2]:m[3]])
+	x.blankEach(s, x.quarterWords(s), func(s []byte, m []int) bool {
+		x.add("o:季度:" + string(s[m[2]:m[3]]))
 		return true
 	})
 }
 
 // zhQuarters returns the submatches of ([一二三四1-4])季度 in s, as
-// FindAllStringSubmatchIndex would.
-func zhQuarters(s string) [][]int {
+// FindAllStringSubmatchIndex would: at the marks of 季度.
+func (x *extractor) zhQuarters(s []byte) [][]int {
 	var out [][]int
-	for i := 0; ; i += len("季度") {
-		j := strings.Index(s[i:], "季度")
-		if j < 0 {
-			return out
+	for _, m := range x.marks {
+		i := int(m.at)
+		if m.r != '季' || !hasPrefix(s[i:], "季度") {
+			continue
 		}
-		i += j
 		start := -1
 		switch {
 		case i >= 1 && s[i-1] >= '1' && s[i-1] <= '4':
 			start = i - 1
-		case i >= 3 && slices.Contains(zhQuarterCh, s[i-3:i]):
+		case i >= 3 && slices.Contains(zhQuarterCh, string(s[i-3:i])):
 			start = i - 3
 		}
 		if start >= 0 {
 			out = append(out, []int{start, i + len("季度"), start, i})
 		}
 	}
+	return out
 }
 
 // quarterWords returns the submatches of \bQ([1-4])\b in s: the words Q1
 // to Q4.
-func (x *extractor) quarterWords(s string) [][]int {
+func (x *extractor) quarterWords(s []byte) [][]int {
 	var out [][]int
 	for _, i := range x.words[wordQuarter] {
 		if isWordStart(s, i) && isQuarterWord(s[i:wordEnd(s, i)]) {
@@ -275,8 +281,8 @@ func (x *extractor) quarterWords(s string) [][]int {
 
 // years finds 2021年 and free-standing 19xx/20xx.
 func (x *extractor) years() {
-	f := func(s string, m []int) bool {
-		x.add("y:" + s[m[2]:m[3]])
+	f := func(s []byte, m []int) bool {
+		x.add("y:" + string(s[m[2]:m[3]]))
 		return true
 	}
 	x.eachDigits(true, mayBeZhYear, zhYearAt, f)
@@ -292,34 +298,21 @@ func (x *extractor) names() {
 	s := x.current()
 	type person struct {
 		title int
-		name  string
+		name  []byte
 	}
 	var people []person
-	gazFrom := 0 // Chinese place names are matched from here on
-	for i := 0; i < len(s); {
-		if s[i] < utf8.RuneSelf {
-			i++ // no title or name starts with ASCII
-			continue
-		}
-		var (
-			r rune
-			n = 3
-		)
-		if isHanAt(s, i) {
-			r = hanRune(s, i)
-		} else {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		if !nameStarts.has(r) {
-			i += n
+	gazFrom := 0                // Chinese place names are matched from here on
+	for _, m := range x.marks { // the runes of nameStarts, and others
+		i, r := int(m.at), m.r
+		if !nameStarts.has(r) || !marked(s, m) {
 			continue
 		}
 		if titleStarts.has(r) {
 			for t, title := range officialTitles {
-				if !strings.HasPrefix(s[i:], title) {
+				if titleFirst[t] != r || !hasPrefix(s[i:], title) {
 					continue
 				}
-				rest := strings.TrimLeft(s[i+len(title):], " ")
+				rest := bytes.TrimLeft(s[i+len(title):], " ")
 				r1, n1 := decodeRune(rest)
 				r2, n2 := decodeRune(rest[n1:])
 				if strings.ContainsRune(surnames, r1) && isHan(r2) {
@@ -329,7 +322,7 @@ func (x *extractor) names() {
 		}
 		if i >= gazFrom && gaz.first.has(r) {
 			for _, g := range gaz.zhByFirst[r] {
-				if strings.HasPrefix(s[i:], g.name) {
+				if hasPrefix(s[i:], g.name) {
 					for _, e := range g.ents {
 						x.add(e)
 					}
@@ -338,38 +331,83 @@ func (x *extractor) names() {
 				}
 			}
 		}
-		i += n
 	}
 	slices.SortStableFunc(people, func(a, b person) int { return a.title - b.title })
 	for _, p := range people {
-		x.add("h:" + p.name)
+		x.add("h:" + string(p.name))
 	}
 	if !x.latin {
 		return
 	}
-	x.eachWord(wordTitle, enPersonAt, func(s string, m []int) bool {
-		x.add("h:" + strings.ToLower(s[m[2]:m[3]]))
+	x.eachWord(wordTitle, enPersonAt, func(s []byte, m []int) bool {
+		x.add("h:" + strings.ToLower(string(s[m[2]:m[3]])))
 		return false
 	})
-	ws := lowerWords(s)
-	for i, w := range ws {
-		ws[i] = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
-	}
-	for i := 0; i < len(ws); i++ {
-		if !gaz.mayStartEn(ws[i]) {
-			continue
-		}
-		most := gaz.enFirst[ws[i]]
-		for n := min(most, len(ws)-i); n >= 1; n-- {
-			if ents, ok := gaz.en[strings.Join(ws[i:i+n], " ")]; ok {
+	r := wordReader{s: s}
+	var name []byte
+	for r.fill(1) {
+		for n := gaz.enNameWords(r.win[0]); n >= 1; n-- {
+			if !r.fill(n) {
+				continue
+			}
+			name = append(name[:0], r.win[0]...)
+			for _, w := range r.win[1:n] {
+				name = append(append(name, ' '), w...)
+			}
+			if ents, ok := gaz.en[string(name)]; ok {
 				for _, e := range ents {
 					x.add(e)
 				}
-				i += n - 1
+				r.drop(n - 1)
 				break
 			}
 		}
+		r.drop(1)
 	}
+}
+
+// titleFirst are the first runes of officialTitles.
+var titleFirst = func() (first [len(officialTitles)]rune) {
+	for t, title := range officialTitles {
+		first[t], _ = decodeRune(title)
+	}
+	return first
+}()
+
+// namePairs are the first two runes of officialTitles and of the Chinese
+// gazetteer names, which all have two runes or more.
+var namePairs = func() (set pairSet) {
+	names := officialTitles[:]
+	for _, gs := range gaz.zhByFirst {
+		for _, g := range gs {
+			names = append(names, g.name)
+		}
+	}
+	for _, name := range names {
+		r1, n := decodeRune(name)
+		r2, m := decodeRune(name[n:])
+		if m == 0 {
+			panic("cluster: name " + name + " has one rune")
+		}
+		set.add(r1, r2)
+	}
+	return set
+}()
+
+// pairSet is a set of rune pairs, by hash: has may report pairs never
+// added, never fails to report one added.
+type pairSet [64]uint64
+
+func pairHash(r1, r2 rune) uint32 { return (uint32(r1)*0x9e3779b1 ^ uint32(r2)*0x85ebca6b) >> 20 }
+
+func (p *pairSet) add(r1, r2 rune) {
+	h := pairHash(r1, r2)
+	p[h>>6] |= 1 << (h & 63)
+}
+
+func (p *pairSet) has(r1, r2 rune) bool {
+	h := pairHash(r1, r2)
+	return p[h>>6]&(1<<(h&63)) != 0
 }
 
 // titleStarts are the first runes of officialTitles, nameStarts those and
@@ -388,18 +426,18 @@ var titleStarts, nameStarts = func() (titles, names runeSet) {
 
 // numbers finds the remaining numbers with their units.
 func (x *extractor) numbers() {
-	match := func(s string, i int) []int { return shift(matchNumber(s[i:]), i) }
+	match := matchNumber
 	if x.fold {
-		match = func(s string, i int) []int { return shift(numRe.FindStringSubmatchIndex(s[i:]), i) }
+		match = func(dst []int, s []byte, i int) []int { return appendShifted(dst, numRe.FindSubmatchIndex(s[i:]), i) }
 	}
-	x.eachDigitsFunc(false, nil, match, func(s string, m []int) bool {
+	x.eachDigitsFunc(false, nil, match, func(s []byte, m []int) bool {
 		if m[0] > 0 && isASCIIAlnum(s[m[0]-1]) || m[0] > 0 && s[m[0]-1] == '.' {
 			return false
 		}
-		num := strings.ReplaceAll(s[m[2]:m[3]], ",", "")
+		num := strings.ReplaceAll(string(s[m[2]:m[3]]), ",", "")
 		unit := ""
 		if m[4] >= 0 {
-			unit = strings.ToLower(s[m[4]:m[5]])
+			unit = strings.ToLower(string(s[m[4]:m[5]]))
 			switch unit {
 			case "percent", "per cent":
 				unit = "%"
@@ -427,12 +465,29 @@ func splitWords(s string) []string {
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
 
-func isASCIIAlnum(b byte) bool {
-	return isDigitByte(b) || (b|0x20) >= 'a' && (b|0x20) <= 'z'
-}
+func isASCIIAlnum(b byte) bool { return byteClass[b]&(classDigit|classLetter) != 0 }
 
 // isWordByte reports whether b is a regexp word character, [0-9A-Za-z_].
-func isWordByte(b byte) bool { return isASCIIAlnum(b) || b == '_' }
+func isWordByte(b byte) bool { return byteClass[b] != 0 }
+
+// The classes of byteClass.
+const (
+	classDigit  = 1 << iota // 0-9
+	classLetter             // A-Z, a-z
+	classUnder              // _
+)
+
+// byteClass classifies the bytes of regexp word characters.
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = classLetter, classLetter
+	}
+	t['_'] = classUnder
+	return t
+}()
 
 // zhDigit and zhUnit are the Chinese numeral characters.
 var (

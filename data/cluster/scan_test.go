@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,6 +33,11 @@ var (
 	specDocno    = regexp.MustCompile(docnoExpr)
 	specWidget   = regexp.MustCompile(widgetExpr)
 	specHTML     = regexp.MustCompile(`<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z]|!--)`)
+	// The tests docNumbers makes around a document number.
+	specCiteVerb    = regexp.MustCompile(`根据|依据|按照|参照|对照|贯彻|落实|执行|废止|转发|见`)
+	specDocnoLabel  = regexp.MustCompile(`(?:文号|字号|文件编号)\s*[:：]?\s*$`)
+	specCitedBefore = regexp.MustCompile(`》\s*[(]?\s*$`)
+	specCitedAfter  = regexp.MustCompile(`^\s*\)?\s*(?:文件|文|精神|要求|规定|的)`)
 )
 
 // digitHits is how the extractor ran an anchored pattern before: at every
@@ -50,7 +56,8 @@ func digitHits(s string, boundary bool, re *regexp.Regexp) [][]int {
 		if m == nil {
 			continue
 		}
-		hits = append(hits, shift(m, i))
+		m = appendShifted(nil, m, i)
+		hits = append(hits, m)
 		i = m[1] - 1
 	}
 	return hits
@@ -59,12 +66,13 @@ func digitHits(s string, boundary bool, re *regexp.Regexp) [][]int {
 // scanHits returns what the extractor's scans find in s, by name, and what
 // the patterns find.
 func scanHits(s string) (got, want map[string][][]int) {
-	f := scanText(s)
-	x := &extractor{text: []byte(s), str: s, latin: f.latin > 0, fold: f.fold, digits: f.digits, words: f.words}
-	collect := func(run func(f func(string, []int) bool)) [][]int {
+	b := []byte(s)
+	f := scanText(b)
+	x := &extractor{text: b, latin: f.latin > 0, fold: f.fold, digits: f.digits, words: f.words, marks: f.marks}
+	collect := func(run func(f func([]byte, []int) bool)) [][]int {
 		var out [][]int
-		run(func(_ string, m []int) bool {
-			out = append(out, m)
+		run(func(_ []byte, m []int) bool {
+			out = append(out, slices.Clone(m))
 			return false // blank nothing: every scan sees s
 		})
 		return out
@@ -76,27 +84,27 @@ func scanHits(s string) (got, want map[string][][]int) {
 		return ms
 	}
 	got = map[string][][]int{
-		"zhDate":   collect(func(f func(string, []int) bool) { x.eachDigits(false, mayBeZhDate, zhDateAt, f) }),
-		"isoDate":  collect(func(f func(string, []int) bool) { x.eachDigits(true, mayBeISODate, isoDateAt, f) }),
-		"enDateMD": latin(collect(func(f func(string, []int) bool) { x.eachWord(wordMonth, enDateMDAt, f) })),
-		"enDateDM": latin(collect(func(f func(string, []int) bool) { x.eachDigits(true, mayBeDayMonth, enDateDMAt, f) })),
-		"clock":    collect(func(f func(string, []int) bool) { x.eachDigits(true, mayBeClock, clockAt, f) }),
-		"zhDay":    collect(func(f func(string, []int) bool) { x.eachDigits(false, mayBeZhDay, zhDayAt, f) }),
-		"zhYear":   collect(func(f func(string, []int) bool) { x.eachDigits(true, mayBeZhYear, zhYearAt, f) }),
-		"enYear":   collect(func(f func(string, []int) bool) { x.eachDigits(true, isYear, enYearAt, f) }),
-		"number": collect(func(f func(string, []int) bool) {
-			x.eachDigitsFunc(false, nil, func(s string, i int) []int { return shift(matchNumber(s[i:]), i) }, f)
+		"zhDate":   collect(func(f func([]byte, []int) bool) { x.eachDigits(false, mayBeZhDate, zhDateAt, f) }),
+		"isoDate":  collect(func(f func([]byte, []int) bool) { x.eachDigits(true, mayBeISODate, isoDateAt, f) }),
+		"enDateMD": latin(collect(func(f func([]byte, []int) bool) { x.eachWord(wordMonth, enDateMDAt, f) })),
+		"enDateDM": latin(collect(func(f func([]byte, []int) bool) { x.eachDigits(true, mayBeDayMonth, enDateDMAt, f) })),
+		"clock":    collect(func(f func([]byte, []int) bool) { x.eachDigits(true, mayBeClock, clockAt, f) }),
+		"zhDay":    collect(func(f func([]byte, []int) bool) { x.eachDigits(false, mayBeZhDay, zhDayAt, f) }),
+		"zhYear":   collect(func(f func([]byte, []int) bool) { x.eachDigits(true, mayBeZhYear, zhYearAt, f) }),
+		"enYear":   collect(func(f func([]byte, []int) bool) { x.eachDigits(true, isYear, enYearAt, f) }),
+		"number": collect(func(f func([]byte, []int) bool) {
+			x.eachDigitsFunc(false, nil, matchNumber, f)
 		}),
-		"zhOrd":     scanAt(s, nextString(s, "第"), zhOrdAt),
-		"zhQuarter": zhQuarters(s),
-		"enWeek":    latin(collect(func(f func(string, []int) bool) { x.eachWord(wordWeek, enWeekAt, f) })),
-		"enQuarter": latin(x.quarterWords(s)),
-		"enPerson":  latin(collect(func(f func(string, []int) bool) { x.eachWord(wordTitle, enPersonAt, f) })),
-		"work":      scanAt(s, nextString(s, "《"), workAt),
-		"docno":     scanAt(s, nextDocBracket(s), docnoAt),
+		"zhOrd":     collect(func(f func([]byte, []int) bool) { x.scanEach(b, x.nextMark(b, '第'), zhOrdAt, f) }),
+		"zhQuarter": x.zhQuarters(b),
+		"enWeek":    latin(collect(func(f func([]byte, []int) bool) { x.eachWord(wordWeek, enWeekAt, f) })),
+		"enQuarter": latin(x.quarterWords(b)),
+		"enPerson":  latin(collect(func(f func([]byte, []int) bool) { x.eachWord(wordTitle, enPersonAt, f) })),
+		"work":      collect(func(f func([]byte, []int) bool) { x.scanEach(b, x.nextMark(b, '《'), workAt, f) }),
+		"docno":     collect(func(f func([]byte, []int) bool) { x.scanEach(b, x.nextMark(b, docBrackets[:]...), docnoAt, f) }),
 	}
 	if !f.fold {
-		got["enOrd"] = latin(collect(func(f func(string, []int) bool) { x.eachWord(wordOrdinal, enOrdAt, f) }))
+		got["enOrd"] = latin(collect(func(f func([]byte, []int) bool) { x.eachWord(wordOrdinal, enOrdAt, f) }))
 	}
 	want = map[string][][]int{
 		"zhDate":    digitHits(s, false, specZhDate),
@@ -141,6 +149,14 @@ var scanSeeds = []string{
 	"Kelvin \u212a and ſeventh meeting, 5 thouſand and 3 ſt, \u212aelvin İstanbul",
 	"x<y a <p> b </div> <!-- c --> <1",
 	"\xe4\xb8第\xff3次2026\xe5年5月\xe6日",
+	"〔2026〕0000号，[2026]00012号，( 2020 ) 0 号，〔 2026 〕 12345号，【1999】0012345号，{2019}\t7\n号，〔2026〕号，〔2026〕12 号x",
+	"2026 年 5 月 27 号，20261年，2026年05月1日，5月27日号，2026年13月40日，1999年1月，123月4日，2026年 2026年5月6日，3 月 4",
+	"第一〇四场、第二十三阶段、第 3季度、第12号台风第3次、第三、第x次、第百千两次、第007批、第",
+	"1999x 2026_ 2026年 19990 2000", "1月1日", "20", "2026",
+	"发文字号 ： 根据《通知》 ( 文号:  字号 :: 文件编号：\t) 文件 )精神 ) 的 》(",
+	"The Third  joint-meeting's meetings, 2nd the a b c d meeting; 3rd a b c d e meeting. FIRST MEETINGS, fifth festivals., " +
+		"4th  co.op meeting, twelfth games; first gamess tenth Typhoon! 12345th session 1st\tround_x 7TH Week sixth fairs",
+	"first meeting", "first", "first ", "1st week", "second  quarters", "ninth meetingS", "Eleventh plenum-",
 }
 
 func TestScanMatchesRegexp(t *testing.T) {
@@ -172,6 +188,21 @@ func checkScans(t *testing.T, s string) {
 		t.Errorf("looksHTML(%q) = %v, pattern %v", s, g, w)
 	}
 	b := []byte(s)
+	for i := 0; i <= len(b) && i < 200; i++ { // the windows docNumbers looks at
+		before, after := b[max(0, i-24):i], b[i:min(len(b), i+12)]
+		if g, w := isDocnoLabel(before), specDocnoLabel.Match(before); g != w {
+			t.Errorf("isDocnoLabel(%q) = %v, pattern %v", before, g, w)
+		}
+		if g, w := isCitedBefore(before), specCitedBefore.Match(before); g != w {
+			t.Errorf("isCitedBefore(%q) = %v, pattern %v", before, g, w)
+		}
+		if g, w := isCitedAfter(after), specCitedAfter.Match(after); g != w {
+			t.Errorf("isCitedAfter(%q) = %v, pattern %v", after, g, w)
+		}
+	}
+	if g, w := hasCiteVerb(b), specCiteVerb.Match(b); g != w {
+		t.Errorf("hasCiteVerb(%q) = %v, pattern %v", s, g, w)
+	}
 	if g, w := string(replaceWidgets(b)), specWidget.ReplaceAllString(s, " "); g != w {
 		t.Errorf("replaceWidgets(%q) = %q, pattern %q", s, g, w)
 	}
@@ -207,13 +238,22 @@ func fuzzTexts(t *testing.T) []string {
 	return out
 }
 
-func TestLowerWords(t *testing.T) {
+func TestNextWord(t *testing.T) {
 	for _, s := range append(scanSeeds, "Ya'an, GUANG'AN İstanbul KELVIN \xff Sichuan's x'") {
-		if got, want := lowerWords(s), splitWords(strings.ToLower(s)); !cmp.Equal(got, want) {
-			t.Errorf("lowerWords(%q) = %q, want %q", s, got, want)
+		got := []string{}
+		for i := 0; ; {
+			start, end, upper := nextWord([]byte(s), i)
+			if start < 0 {
+				break
+			}
+			w := string(appendLowerWord(nil, []byte(s[start:end])))
+			if !upper && w != s[start:end] {
+				t.Errorf("nextWord(%q, %d) = %q, not upper, lower-cases to %q", s, i, s[start:end], w)
+			}
+			got, i = append(got, w), end
 		}
-		if got, want := lowerText(s), strings.ToLower(s); got != want {
-			t.Errorf("lowerText(%q) = %q, want %q", s, got, want)
+		if want := splitWords(strings.ToLower(s)); !cmp.Equal(got, want) {
+			t.Errorf("nextWord in %q: %q, want %q", s, got, want)
 		}
 	}
 }

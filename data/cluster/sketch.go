@@ -61,25 +61,21 @@ type Sketch struct {
 // English) into a MinHash, and extracts document numbers and entities.
 func NewSketch(d Doc) Sketch {
 	title := cleanTitle(d.Title)
-	text, work := headText(title, d.Body)
+	text := headText(title, d.Body)
 	f := scanText(text)
 	lang := langOf(f.han, f.latin)
 	if lang == "" {
 		lang = baseLang(d.Lang)
 	}
-	lower := text
-	if f.upper {
-		lower = lowerText(text)
-	}
-	docnos, ents := extractWork(text, work, &f)
 	s := Sketch{
-		ItemID:     d.ItemID,
-		Lang:       lang,
-		MinHash:    shingleMinHash(lower, lang),
-		DocNumbers: docnos,
-		Entities:   ents,
-		Link:       linkHash(d.Link),
+		ItemID:  d.ItemID,
+		Lang:    lang,
+		MinHash: shingleMinHash(text, lang),
+		Link:    linkHash(d.Link),
 	}
+	// The extractor blanks what it uses in text: it comes after the
+	// MinHash.
+	s.DocNumbers, s.Entities = extractWork(text, &f)
 	if !d.Published.IsZero() {
 		s.Published = d.Published.UTC()
 	}
@@ -87,15 +83,13 @@ func NewSketch(d Doc) Sketch {
 }
 
 // headText returns the first maxTextRunes runes of title, a newline and
-// the cleaned body, cleaning no more of the body than that needs. work is
-// a copy of text for the extractor to blank.
-func headText(title, body string) (text string, work []byte) {
+// the cleaned body, cleaning no more of the body than that needs.
+func headText(title, body string) []byte {
 	c := cleaner{limit: maxTextRunes, runes: utf8.RuneCountInString(title) + 1}
 	c.out = make([]byte, 0, len(title)+1+min(len(body), 4*maxTextRunes))
 	c.out = append(append(c.out, title...), '\n')
 	c.body(body)
-	text = truncateRunes(string(c.out), maxTextRunes)
-	return text, c.out[:len(text)]
+	return c.out[:runePrefix(c.out, maxTextRunes)]
 }
 
 // baseLang reduces a BCP 47 tag to "zh" or "en", or "".

@@ -3,7 +3,6 @@ package cluster
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,9 +10,6 @@ import (
 // entities: near-duplicates show in the head of a text, and the cap bounds
 // the cost of NewSketch on long policy documents.
 const maxTextRunes = 4000
-
-// titleSep splits a page title into its own part and the site name(s).
-var titleSep = regexp.MustCompile(`\s*(?:_|\||｜|\s-\s|\s—\s)\s*`)
 
 // titleTag is a leading tag such as 【图文】, [视频] or 转发：.
 var titleTag = regexp.MustCompile(`^\s*(?:[【\[][^】\]]{1,6}[】\]]|(?:转发|转载|转自)\s*[:：])\s*`)
@@ -29,13 +25,39 @@ func cleanTitle(t string) string {
 		}
 		t = u
 	}
-	// titleSep.Split(t, -1)[0], when there is a separator.
-	if strings.ContainsAny(t, "_|｜-—") {
-		if m := titleSep.FindStringIndex(t); m != nil && utf8.RuneCountInString(t[:m[0]]) >= 4 {
-			t = t[:m[0]]
-		}
+	if i := titleSep(t); i >= 0 && utf8.RuneCountInString(t[:i]) >= 4 {
+		t = t[:i]
 	}
 	return strings.TrimSpace(t)
+}
+
+// titleSep returns where the first separator between a page title's own
+// part and the site name(s) starts, or -1: the index of the leftmost match
+// of \s*(?:_|\||｜|\s-\s|\s—\s)\s*. Such a match is a separator (_, |,
+// ｜, or a dash with white space on both sides) and the white space before
+// it; the first separator gives the leftmost match, since white space
+// before a later one cannot reach back past the first.
+func titleSep(t string) int {
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c == '_' || c == '|' || c == 0xef && strings.HasPrefix(t[i:], "｜"):
+		case (c == '-' || c == 0xe2 && strings.HasPrefix(t[i:], "—")) && i > 0 && isSpaceByte(t[i-1]):
+			n := 1
+			if c != '-' {
+				n = len("—")
+			}
+			if i+n >= len(t) || !isSpaceByte(t[i+n]) {
+				continue
+			}
+		default:
+			continue
+		}
+		for i > 0 && isSpaceByte(t[i-1]) {
+			i--
+		}
+		return i
+	}
+	return -1
 }
 
 // mayHaveTitleTag reports whether titleTag can match t: after ASCII white
@@ -57,6 +79,27 @@ func prefixLen(s []byte, n int) int {
 	return n
 }
 
+// runePrefix returns the length of the first n runes of s, as a range
+// loop counts them (an invalid byte is a rune).
+func runePrefix(s []byte, n int) int {
+	if len(s) <= n { // bytes >= runes
+		return len(s)
+	}
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		switch {
+		case s[i] < utf8.RuneSelf:
+			i++
+		case isHanAt(s, i):
+			i += 3
+		default:
+			_, k := decodeRune(s[i:])
+			i += k
+		}
+	}
+	return i
+}
+
 // truncateRunes returns at most n runes of s.
 func truncateRunes(s string, n int) string {
 	if len(s) <= n { // bytes >= runes
@@ -70,17 +113,6 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
-}
-
-// isHan reports whether r is a CJK ideograph (unicode.Han).
-func isHan(r rune) bool {
-	switch {
-	case r < 0x2e80:
-		return false
-	case r >= 0x4e00 && r <= 0x9fff:
-		return true
-	}
-	return unicode.Is(unicode.Han, r)
 }
 
 // detectLang returns "zh" when Chinese characters make up at least a fifth
