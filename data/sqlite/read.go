@@ -56,9 +56,7 @@ func (s *Store) recent(ctx context.Context, q data.Query) ([]data.Item, error) {
 	if !ok {
 		return nil, nil // nothing searchable: no word, only punctuation
 	}
-	query := `SELECT ` + itemColumns + ` FROM items
-		WHERE ` + f.where() + `
-		ORDER BY sort_date DESC, id DESC LIMIT ?`
+	query := f.newest(itemColumns)
 	page := func(date, id int64, n int) ([]data.Item, error) {
 		rows, err := s.r.QueryContext(ctx, query, f.args(date, id, n)...)
 		if err != nil {
@@ -126,6 +124,12 @@ func newFilter(q data.Query, heads bool) (filter, bool) {
 // parameters are args(date, id, limit), the limit last.
 func (f filter) where() string {
 	return strings.Join(append(f.conds[:len(f.conds):len(f.conds)], `(sort_date, id) < (?, ?)`), " AND ")
+}
+
+// newest selects columns of the newest items that pass f, from the cursor
+// on, newest first; its parameters are args(date, id, limit).
+func (f filter) newest(columns string) string {
+	return `SELECT ` + columns + ` FROM items WHERE ` + f.where() + ` ORDER BY sort_date DESC, id DESC LIMIT ?`
 }
 
 // args are the parameters of a query built on where: f's, the cursor and

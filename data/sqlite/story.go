@@ -284,7 +284,7 @@ func (s *Store) RecentStories(ctx context.Context, q data.Query) ([]data.Story, 
 // pass f (a filter made with heads), with f.args: read from items_recent
 // alone, which carries story_id for it (migration 10).
 func headsQuery(f filter) string {
-	return `SELECT id, sort_date FROM items WHERE ` + f.where() + ` ORDER BY sort_date DESC, id DESC LIMIT ?`
+	return f.newest(`id, sort_date`)
 }
 
 // memberColumns are itemColumns of the items aliased m.
