@@ -12,7 +12,7 @@ import (
 // the markup leaves open. It models only markup where that stack is exact
 // and every active formatting element is still open; on anything else
 // (formatting elements misnested across blocks, content foster-parented
-// out of a table, a comment) it sets lost and finish adds nothing, leaving
+// out of a table) it sets lost and finish adds nothing, leaving
 // the markup as it is. Should it keep an element the parser has closed,
 // the extra end tag is ignored by the parser, except </p>, which makes an
 // empty paragraph: p is followed exactly. FuzzRewriteEquivalent checks
@@ -40,7 +40,6 @@ func (c *closer) finish(b *strings.Builder) bool {
 		b.WriteString(c.stack[i].String())
 		b.WriteByte('>')
 	}
-	c.stack = c.stack[:0]
 	return true
 }
 
@@ -79,11 +78,14 @@ func (c *closer) find(a atom.Atom, boundary func(atom.Atom) bool) int {
 	return -1
 }
 
-// closeP closes a p element in button scope, as many start tags do.
-func (c *closer) closeP() {
-	if i := c.find(atom.P, inScopeBoundary); i >= 0 {
+// closeP closes a p element in button scope, as many start tags do, and
+// reports whether there was one.
+func (c *closer) closeP() bool {
+	i := c.find(atom.P, inScopeBoundary)
+	if i >= 0 {
 		c.popTo(i)
 	}
+	return i >= 0
 }
 
 // text follows the raw (still escaped) text between two tags.
@@ -142,10 +144,7 @@ func (c *closer) start(a atom.Atom) (endP bool) {
 		// A table closes an open p only in a no-quirks document:
 		// the caller closes it explicitly, so that quirks mode builds
 		// the same tree.
-		if i := c.find(atom.P, inScopeBoundary); i >= 0 {
-			c.popTo(i)
-			endP = true
-		}
+		endP = c.closeP()
 		c.push(a)
 	case isBlock(a):
 		c.closeP()
@@ -299,15 +298,8 @@ func (c *closer) end(a atom.Atom) {
 	case isPhrasing(a):
 		// "Any other end tag": the innermost such element, unless a
 		// special element comes first.
-		for i := len(c.stack) - 1; i >= 0; i-- {
-			n := c.stack[i]
-			if n == a {
-				c.popTo(i)
-				return
-			}
-			if isSpecial(n) {
-				return
-			}
+		if i := c.find(a, isSpecial); i >= 0 {
+			c.popTo(i)
 		}
 	default:
 		c.lost = true
@@ -325,17 +317,14 @@ func isFormatting(a atom.Atom) bool {
 	return false
 }
 
-// isSpecial reports the allow-listed elements of the "special" category.
+// isSpecial reports the allow-listed elements of the "special" category:
+// the blocks, headings and table parts, and a few more.
 func isSpecial(a atom.Atom) bool {
 	switch a {
-	case atom.Blockquote, atom.Br, atom.Caption, atom.Center, atom.Col, atom.Colgroup,
-		atom.Dd, atom.Div, atom.Dl, atom.Dt, atom.Figcaption, atom.Figure,
-		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Hr, atom.Img, atom.Li,
-		atom.Ol, atom.P, atom.Pre, atom.Table, atom.Tbody, atom.Td, atom.Tfoot, atom.Th,
-		atom.Thead, atom.Tr, atom.Ul:
+	case atom.Br, atom.Dd, atom.Dt, atom.Hr, atom.Img, atom.Li, atom.Table:
 		return true
 	}
-	return false
+	return isBlock(a) || isHeading(a) || isTablePart(a)
 }
 
 // isTablePart reports the start tags that the table insertion modes handle

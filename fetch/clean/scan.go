@@ -68,7 +68,7 @@ func scanTag(s string, i int) (t tag, ok bool) {
 	if k == name || k-name > maxName {
 		return tag{}, false
 	}
-	t.atom = atom.Lookup(nameBytes(s[name:k]))
+	t.atom = atom.Lookup([]byte(s[name:k])) // not copied: the conversion does not escape
 	if t.end {
 		if k < len(s) && s[k] == '>' {
 			t.next = k + 1
@@ -111,13 +111,6 @@ func scanTag(s string, i int) (t tag, ok bool) {
 
 // maxName is longer than every allow-listed element name.
 const maxName = 12
-
-// nameBytes copies a tag name of at most maxName bytes for atom.Lookup,
-// without an allocation.
-func nameBytes(name string) []byte {
-	var buf [maxName]byte
-	return buf[:copy(buf[:], name)]
-}
 
 // isKeyByte reports the bytes scanTag accepts in an attribute key: those
 // of the policy's keys, read the same by the tokenizer.

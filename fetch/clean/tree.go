@@ -39,7 +39,7 @@ func rewriteTree(safe string, base *url.URL) string {
 		n.Parent.RemoveChild(n)
 	}
 	var b strings.Builder
-	b.Grow(len(safe) + len(safe)/8) // rel attributes and absolute URLs add a little
+	b.Grow(outputSize(safe, base))
 	for c := body.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&b, c); err != nil {
 			return ""
