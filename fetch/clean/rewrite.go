@@ -32,8 +32,6 @@ func rewriteLinks(safe string, base *url.URL) string {
 // Elements left open at the end are closed when closer can tell exactly
 // which they are; closed reports whether it could (every element opened is
 // closed again and no formatting element stays active).
-//
-// The result never shares memory with safe, which may be a pooled buffer.
 func rewrite(safe string, base *url.URL) (out string, closed bool) {
 	var b strings.Builder
 	b.Grow(outputSize(safe, base))
