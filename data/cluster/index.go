@@ -393,7 +393,8 @@ func (ix *Index) Best(s Sketch) (Match, bool) {
 // who must decide in order (the store's single writer) only has to look at
 // the entries added since (BestAfter). Its zero value is no prematch.
 type Prematch struct {
-	gen   uint64 // entries added when it was computed
+	q     *compiled // the sketch compiled, for BestAfter; nil without a prematch
+	gen   uint64    // entries added when it was computed
 	found bool
 	match Match
 	pub   int64  // of the match, which better compares after its score
@@ -409,30 +410,37 @@ func (ix *Index) Prematch(s Sketch) Prematch {
 	q := compile(s)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	p := Prematch{gen: ix.gen}
+	p := Prematch{q: &q, gen: ix.gen}
 	if f, ok := ix.best(&q, s.ItemID, 0); ok {
 		p.found, p.match, p.pub, p.slot, p.added = true, f.match(s), f.c.pub, f.i, ix.slots[f.i].added
 	}
 	return p
 }
 
-// BestAfter returns Best(s) given p, a Prematch of s: the better of p's
-// match, if the index still holds it, and the best of the entries added
-// since p, which is Best(s) but for the entries that a bucket's scan cap
-// (maxScan) would no longer reach and p did. Without a prematch, or when
-// p's match was removed since, it is Best(s).
+// BestAfter returns Best(s) given p, a Prematch of s (its ItemID may have
+// been set since): the better of p's match, if the index still holds it,
+// and the best of the entries added since p. That is Best(s) but for two
+// cases of a bucket fuller than its scan cap (maxScan): an entry p saw
+// that additions since pushed past the cap still counts, and an older
+// entry that removals since brought back within the cap is not looked at
+// again. Without a prematch, or when p's match was removed since, it is
+// Best(s).
 func (ix *Index) BestAfter(s Sketch, p Prematch) (Match, bool) {
 	if !ix.o.Enabled {
 		return Match{}, false
 	}
-	q := compile(s)
+	q := p.q // compiled from s but for its ItemID, which the search takes apart
+	if q == nil {
+		c := compile(s)
+		q = &c
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	since := p.gen // 0 without a prematch: every entry
 	if p.found && (int(p.slot) >= len(ix.slots) || !ix.slots[p.slot].live || ix.slots[p.slot].added != p.added) {
 		p.found, since = false, 0 // removed since
 	}
-	f, ok := ix.best(&q, s.ItemID, since)
+	f, ok := ix.best(q, s.ItemID, since)
 	if p.found && (!ok || better(verdict{score: p.match.Score}, &compiled{id: p.match.ItemID, pub: p.pub}, f.v, &f.c)) {
 		return p.match, true
 	}
