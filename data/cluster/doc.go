@@ -14,8 +14,11 @@
 //
 // For each newly stored item: s := NewSketch(doc); m, ok := ix.Best(s); if
 // ok the item joins m.ItemID's story, else it starts its own; then
-// ix.Add(id, s) and store s. At start-up, Add the stored sketches of the
-// last Options.Window (oldest first) to rebuild the Index.
+// ix.Add(id, s) and store s. A store with one writer can search beside it:
+// p := ix.Prematch(s) where the sketch is made, then ix.BestAfter(s, p) in
+// the writer looks only at what was added since. At start-up, Add the
+// stored sketches of the last Options.Window (oldest first) to rebuild the
+// Index.
 //
 // # Merge rule
 //
@@ -68,14 +71,14 @@
 // against their regexps). On a shared 2-core machine it takes about 7 µs
 // for a 300-character item (BenchmarkNewSketch) and 52-58 µs for a 2.5 KB
 // article, HTML or text, Chinese or English (BenchmarkNewSketchArticle),
-// a third of which is the MinHash itself (64 products per shingle, each
-// shingle once).
+// a third of which is the MinHash itself (64 products per shingle; a
+// shingle repeated close by is mostly caught and skipped).
 //
 // BenchmarkAdd100k (100,000 items over 60 days, about 5,000 in the window):
 // 40-60 µs per Add+Best; with all 100,000 in one window, about 300 µs.
 // Best examines at most the 64 most recent entries of each of its buckets.
 // An indexed sketch holds about 730 bytes of heap (BenchmarkSketchMemory):
-// a 304-byte record with its MinHash, its entity hashes, and a 5-byte cell
+// a 312-byte record with its MinHash, its entity hashes, and a 5-byte cell
 // per bucket key in a hash table that stores no keys (see Index). Its
 // binary form is about 350 bytes.
 package cluster

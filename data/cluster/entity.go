@@ -84,17 +84,10 @@ func isKind(k int, w []byte) bool {
 	return false
 }
 
-// extract returns the sketch's own document numbers and its entity strings
-// (sorted). title is the cleaned title; text is title + "\n" + body, NFKC
-// normalised, case preserved.
-func extract(title, text string) (docnos, ents []string) {
-	work := []byte(text)
-	f := scanText(work)
-	return extractWork(work, &f)
-}
-
-// extractWork is extract on work, which it overwrites, given what
-// scanText found in it.
+// extractWork returns the sketch's own document numbers and its entity
+// strings (sorted) from work, the cleaned title + "\n" + body, NFKC
+// normalised, case preserved, which it overwrites, given what scanText
+// found in it.
 func extractWork(work []byte, f *facts) (docnos, ents []string) {
 	x := &extractor{text: work, ents: make([]string, 0, 16),
 		latin: f.latin > 0, fold: f.fold, digits: f.digits, words: f.words, marks: f.marks}

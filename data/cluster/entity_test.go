@@ -12,7 +12,15 @@ import (
 // sketchText runs extraction the way NewSketch does.
 func sketchText(title, body string) (docnos, ents []string) {
 	t := cleanTitle(title)
-	return extract(t, t+"\n"+cleanBody(body))
+	return extract(t + "\n" + cleanBody(body))
+}
+
+// extract runs the extractor on text (the cleaned title + "\n" + body,
+// NFKC normalised) as NewSketch does.
+func extract(text string) (docnos, ents []string) {
+	work := []byte(text)
+	f := scanText(work)
+	return extractWork(work, &f)
 }
 
 func TestDocNumbers(t *testing.T) {
@@ -78,7 +86,7 @@ func TestEntities(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, got := extract("", norm.NFKC.String(tc.text))
+			_, got := extract(norm.NFKC.String(tc.text))
 			for _, w := range tc.want {
 				if !slices.Contains(got, w) {
 					t.Errorf("missing %q in %v", w, got)
@@ -106,7 +114,7 @@ func TestEntityCaps(t *testing.T) {
 	for i := 10; i < 100; i++ {
 		b.WriteString("增长" + strings.Repeat("1", 1) + string(rune('0'+i/10)) + string(rune('0'+i%10)) + "亿元，")
 	}
-	_, ents := extract("", b.String())
+	_, ents := extract(b.String())
 	n := 0
 	for _, e := range ents {
 		if e[0] == 'n' {

@@ -261,7 +261,7 @@ func TestNextWord(t *testing.T) {
 // TestPeopleOrder checks which people the cap keeps: names are taken title
 // by title (书记, then 省长, … 局长), each title's in the order of the text.
 func TestPeopleOrder(t *testing.T) {
-	_, ents := extract("", "局长张一，局长刘二，局长陈三，书记王四，书记李五，书记赵六，书记周七，省长吴八，省长徐九，省长孙十。")
+	_, ents := extract("局长张一，局长刘二，局长陈三，书记王四，书记李五，书记赵六，书记周七，省长吴八，省长徐九，省长孙十。")
 	var got []string
 	for _, e := range ents {
 		if strings.HasPrefix(e, "h:") {
