@@ -17,7 +17,7 @@ import (
 // buffer: the lane's sends stop for want of room and resume where they
 // stopped, and the body arrives whole.
 func TestLaneSendsFileToASlowReader(t *testing.T) {
-	lt := newLaneTestEntries(t, 1500, 1500, true, nil)
+	lt := newLaneTestWith(t, laneOptions{items: 1500, entries: 1500, files: true})
 	doc := cached(t, lt.p, formatAtom)
 	if len(doc.body) < 9<<19 { // 4.5 MiB
 		t.Fatalf("feed of %d bytes: too small to fill the socket's buffers", len(doc.body))

@@ -121,7 +121,7 @@ func straddling(t *testing.T, at func(string) int, times int) []laneReq {
 // head to the start of its buffer and reads the rest after it.
 func TestLaneCompactsItsBuffer(t *testing.T) {
 	var ql *queuedListener
-	r := newLaneRig(t, rigOptions{items: 3, files: true, wrap: func(ln net.Listener) net.Listener {
+	r := newLaneTestWith(t, laneOptions{items: 3, files: true, wrap: func(ln net.Listener) net.Listener {
 		ql = &queuedListener{Listener: ln}
 		return ql
 	}})
@@ -132,9 +132,9 @@ func TestLaneCompactsItsBuffer(t *testing.T) {
 			if len(raw) <= 2*laneBufSize {
 				t.Fatalf("%d bytes of requests: too few", len(raw))
 			}
-			answered, handed := r.counts(0)
+			answered, handed := r.counts()
 			ql.want.Store(int64(len(raw)))
-			c := dialRig(t, r)
+			c := dial(t, r.lane)
 			if _, err := io.WriteString(c, raw); err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestLaneCompactsItsBuffer(t *testing.T) {
 			if !ql.queued.Load() {
 				t.Error("the requests had not all arrived when the lane got the connection: the buffer ended elsewhere")
 			}
-			if a, h := r.counts(answered + len(reqs)); a-answered != len(reqs) || h != handed {
+			if a, h := r.waitCounts(t, answered+len(reqs)); a-answered != len(reqs) || h != handed {
 				t.Errorf("the lane answered %d requests and handed %d connections off, want %d and 0", a-answered, h-handed, len(reqs))
 			}
 		})

@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,105 +21,6 @@ import (
 // Tests of three paths of the fast lane its other tests do not take: heads
 // that arrive in pieces or straddle the end of the read buffer, a panic
 // while serving a connection, and errors of the inner listener's Accept.
-
-// laneRig is a Publisher served by an http.Server through a Lane over a
-// listener the test may wrap, with what each side did.
-type laneRig struct {
-	p        *Publisher
-	lane     *Lane
-	srv      *http.Server
-	addr     string
-	served   chan error   // receives what srv.Serve returned
-	answered atomic.Int64 // answers the lane sent (calls of its Observe)
-	handed   atomic.Int64 // connections net/http served
-	errLog   lockedBuffer // srv's ErrorLog
-}
-
-// rigOptions configure newLaneRig.
-type rigOptions struct {
-	items int                             // in the feeds
-	files bool                            // keep the feeds in files (sendfile)
-	wrap  func(net.Listener) net.Listener // wraps the lane's listener; nil for none
-	// lane's Observe, when set, is called after the rig counted the answer;
-	// its Server is the rig's.
-	lane LaneOptions
-}
-
-// newLaneRig starts a laneRig; the test's end shuts both servers down and
-// checks that every goroutine of the lane ended.
-func newLaneRig(t *testing.T, o rigOptions) *laneRig {
-	t.Helper()
-	r := &laneRig{served: make(chan error, 1)}
-	var st *fakeStore
-	r.p, st, _ = newTest(t, Options{})
-	st.set(func(s *fakeStore) { s.items = benchItems(o.items) })
-	r.p.Invalidate()
-	if o.files {
-		if err := r.p.ServeFiles(filepath.Join(t.TempDir(), "cache")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = ln.Addr().String()
-	if o.wrap != nil {
-		ln = o.wrap(ln)
-	}
-	r.srv = NewServer(r.addr, r.p.Handler())
-	r.srv.ErrorLog = log.New(&r.errLog, "", 0)
-	r.srv.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			r.handed.Add(1)
-		}
-	}
-	lo := o.lane
-	lo.Server = r.srv
-	observe := lo.Observe
-	lo.Observe = func(code int, elapsed time.Duration) {
-		r.answered.Add(1)
-		if observe != nil {
-			observe(code, elapsed)
-		}
-	}
-	r.lane = FastLane(ln, r.p, lo)
-	go func() { r.served <- r.srv.Serve(r.lane) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := r.srv.Shutdown(ctx); err != nil {
-			t.Errorf("http.Server.Shutdown: %v", err)
-		}
-		if err := r.lane.Shutdown(ctx); err != nil {
-			t.Errorf("Lane.Shutdown: %v (goroutines of the lane left)", err)
-		}
-	})
-	for _, f := range formats {
-		cached(t, r.p, f) // built before the requests
-	}
-	return r
-}
-
-// counts returns the answers the lane sent once they reach at least
-// answered (Observe runs after an answer is sent, so it may lag behind the
-// client), or after a generous deadline, and the connections handed off.
-func (r *laneRig) counts(answered int) (int, int) {
-	deadline := time.Now().Add(10 * time.Second)
-	for r.answered.Load() < int64(answered) && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	return int(r.answered.Load()), int(r.handed.Load())
-}
-
-// dialRig connects to r with a deadline against a hung lane, shorter than
-// dial's so that a broken lane fails the test sooner.
-func dialRig(t *testing.T, r *laneRig) net.Conn {
-	t.Helper()
-	c := dial(t, r.addr)
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-	return c
-}
 
 // lockedBuffer is a bytes.Buffer safe for concurrent use.
 type lockedBuffer struct {
@@ -290,13 +189,13 @@ func TestLaneReadsHeadsInPieces(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			r := newLaneRig(t, rigOptions{items: 3, files: tc.files, wrap: tc.wrap})
-			c := dialRig(t, r)
+			r := newLaneTestWith(t, laneOptions{items: 3, files: tc.files, wrap: tc.wrap})
+			c := dial(t, r.lane)
 			if err := tc.write(c); err != nil {
 				t.Fatal(err)
 			}
 			checkAnswers(t, bufio.NewReader(c), r.p, reqs)
-			if a, h := r.counts(len(reqs)); a != len(reqs) || h != 0 {
+			if a, h := r.waitCounts(t, len(reqs)); a != len(reqs) || h != 0 {
 				t.Errorf("the lane answered %d requests and handed %d connections off, want %d and 0", a, h, len(reqs))
 			}
 		})
@@ -355,9 +254,9 @@ func TestLaneRecoversFromAPanic(t *testing.T) {
 			records := make(recordHandler, 16)
 			o := tc.options(&armed)
 			o.Logger = slog.New(records)
-			r := newLaneRig(t, rigOptions{items: 3, files: true, lane: o})
+			r := newLaneTestWith(t, laneOptions{items: 3, files: true, lane: o})
 
-			c := dialRig(t, r)
+			c := dial(t, r.lane)
 			armed.Store(true)
 			if _, err := io.WriteString(c, "GET /feed.atom HTTP/1.1\r\nHost: feeds.example.org\r\n\r\n"); err != nil {
 				t.Fatal(err)
@@ -391,13 +290,13 @@ func TestLaneRecoversFromAPanic(t *testing.T) {
 				t.Fatal("the panic was not logged")
 			}
 
-			c2 := dialRig(t, r)
+			c2 := dial(t, r.lane)
 			reqs := []laneReq{shapedReq(1, minReqSize, true)}
 			if _, err := io.WriteString(c2, reqs[0].raw); err != nil {
 				t.Fatal(err)
 			}
 			checkAnswers(t, bufio.NewReader(c2), r.p, reqs)
-			if a, h := r.counts(tc.wantCounts); a != tc.wantCounts || h != 0 {
+			if a, h := r.waitCounts(t, tc.wantCounts); a != tc.wantCounts || h != 0 {
 				t.Errorf("Observe called %d times and %d connections handed off, want %d and 0", a, h, tc.wantCounts)
 			}
 			select {
@@ -466,7 +365,7 @@ func TestLaneAcceptErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var fl *flakyListener
-			r := newLaneRig(t, rigOptions{items: 3, wrap: func(ln net.Listener) net.Listener {
+			r := newLaneTestWith(t, laneOptions{items: 3, wrap: func(ln net.Listener) net.Listener {
 				fl = &flakyListener{Listener: ln, errs: tc.errs}
 				return fl
 			}})
@@ -481,10 +380,10 @@ func TestLaneAcceptErrors(t *testing.T) {
 				}
 				// Serve closed the lane: the listener too, and every
 				// goroutine of the lane ends (checked at the test's end).
-				if _, err := r.lane.Accept(); !errors.Is(err, net.ErrClosed) {
+				if _, err := r.l.Accept(); !errors.Is(err, net.ErrClosed) {
 					t.Errorf("Lane.Accept after Serve returned: %v, want net.ErrClosed", err)
 				}
-				if c, err := net.Dial("tcp", r.addr); err == nil {
+				if c, err := net.Dial("tcp", r.lane); err == nil {
 					_ = c.Close()
 					t.Error("the lane's address still accepts connections")
 				}
@@ -492,12 +391,12 @@ func TestLaneAcceptErrors(t *testing.T) {
 				// The lane answers a feed request, and net/http, which
 				// accepts again, a request handed off.
 				feed := []laneReq{shapedReq(0, minReqSize, true)}
-				c := dialRig(t, r)
+				c := dial(t, r.lane)
 				if _, err := io.WriteString(c, feed[0].raw); err != nil {
 					t.Fatal(err)
 				}
 				checkAnswers(t, bufio.NewReader(c), r.p, feed)
-				c2 := dialRig(t, r)
+				c2 := dial(t, r.lane)
 				if _, err := io.WriteString(c2, "GET /no-such-document HTTP/1.1\r\nHost: feeds.example.org\r\nConnection: close\r\n\r\n"); err != nil {
 					t.Fatal(err)
 				}
@@ -509,7 +408,7 @@ func TestLaneAcceptErrors(t *testing.T) {
 				if resp.StatusCode != http.StatusNotFound {
 					t.Errorf("handed-off request: status %d, want 404 from the Handler", resp.StatusCode)
 				}
-				if a, h := r.counts(1); a != 1 || h != 1 {
+				if a, h := r.waitCounts(t, 1); a != 1 || h != 1 {
 					t.Errorf("the lane answered %d requests and handed %d connections off, want 1 and 1", a, h)
 				}
 				select {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -28,9 +29,20 @@ type laneTest struct {
 	srv         *http.Server // the lane's
 	plainSrv    *http.Server
 	mu          sync.Mutex
-	answered    int         // answers the lane sent
-	codes       map[int]int // of them, by status code
-	handed      int         // connections the lane handed to net/http
+	answered    int          // answers the lane sent
+	codes       map[int]int  // of them, by status code
+	handed      int          // connections the lane handed to net/http
+	served      chan error   // receives what srv.Serve returned
+	errLog      lockedBuffer // srv's ErrorLog
+}
+
+// laneOptions configure newLaneTestWith.
+type laneOptions struct {
+	items, entries int                             // in the store; in the feeds (0: the default)
+	files          bool                            // keep the feeds in files (sendfile)
+	adjust         func(*http.Server)              // changes both servers before they start
+	wrap           func(net.Listener) net.Listener // wraps the lane's listener
+	lane           LaneOptions                     // Server is the rig's; Observe is called after the rig counted
 }
 
 // newLaneTest serves a Publisher of n items with a WebSub hub (so that
@@ -38,18 +50,17 @@ type laneTest struct {
 // is set. adjust, when set, changes both servers before they start.
 func newLaneTest(t *testing.T, n int, files bool, adjust func(*http.Server)) *laneTest {
 	t.Helper()
-	return newLaneTestEntries(t, 0, n, files, adjust)
+	return newLaneTestWith(t, laneOptions{items: n, files: files, adjust: adjust})
 }
 
-// newLaneTestEntries is newLaneTest with feeds of entries entries (0: the
-// default).
-func newLaneTestEntries(t *testing.T, entries, n int, files bool, adjust func(*http.Server)) *laneTest {
+// newLaneTestWith is newLaneTest with all of o.
+func newLaneTestWith(t *testing.T, o laneOptions) *laneTest {
 	t.Helper()
-	lt := &laneTest{codes: map[int]int{}}
-	lt.p, lt.st, _ = newTest(t, Options{Hub: "https://hub.example.org/", Entries: entries})
-	lt.st.set(func(s *fakeStore) { s.items = benchItems(n) })
+	lt := &laneTest{codes: map[int]int{}, served: make(chan error, 1)}
+	lt.p, lt.st, _ = newTest(t, Options{Hub: "https://hub.example.org/", Entries: o.entries})
+	lt.st.set(func(s *fakeStore) { s.items = benchItems(o.items) })
 	lt.p.Invalidate()
-	if files {
+	if o.files {
 		if err := lt.p.ServeFiles(filepath.Join(t.TempDir(), "cache")); err != nil {
 			t.Fatal(err)
 		}
@@ -65,6 +76,10 @@ func newLaneTestEntries(t *testing.T, entries, n int, files bool, adjust func(*h
 	lt.plain, lt.lane = pln.Addr().String(), lln.Addr().String()
 	lt.plainSrv = NewServer(lt.plain, lt.p.Handler())
 	lt.srv = NewServer(lt.lane, lt.p.Handler())
+	lt.srv.ErrorLog = log.New(&lt.errLog, "", 0)
+	if o.wrap != nil {
+		lln = o.wrap(lln)
+	}
 	lt.srv.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			lt.mu.Lock()
@@ -72,11 +87,14 @@ func newLaneTestEntries(t *testing.T, entries, n int, files bool, adjust func(*h
 			lt.mu.Unlock()
 		}
 	}
-	if adjust != nil {
-		adjust(lt.plainSrv)
-		adjust(lt.srv)
+	if o.adjust != nil {
+		o.adjust(lt.plainSrv)
+		o.adjust(lt.srv)
 	}
-	lt.l = FastLane(lln, lt.p, LaneOptions{Server: lt.srv, Observe: func(code int, elapsed time.Duration) {
+	lo := o.lane
+	lo.Server = lt.srv
+	observe := lo.Observe
+	lo.Observe = func(code int, elapsed time.Duration) {
 		if elapsed < 0 {
 			t.Errorf("observed a negative duration %v", elapsed)
 		}
@@ -84,9 +102,13 @@ func newLaneTestEntries(t *testing.T, entries, n int, files bool, adjust func(*h
 		lt.answered++
 		lt.codes[code]++
 		lt.mu.Unlock()
-	}})
+		if observe != nil {
+			observe(code, elapsed)
+		}
+	}
+	lt.l = FastLane(lln, lt.p, lo)
 	go func() { _ = lt.plainSrv.Serve(pln) }()
-	go func() { _ = lt.srv.Serve(lt.l) }()
+	go func() { lt.served <- lt.srv.Serve(lt.l) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
