@@ -1,7 +1,9 @@
 package fetch
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"runtime"
 	"sync"
 	"testing"
@@ -118,4 +120,38 @@ func TestParseSlotsBoundConcurrentParses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHostBusyTakesNoSaveShare: a source whose host stayed busy past its
+// timeout reports busy at once, even while the save budget is all taken.
+func TestHostBusyTakesNoSaveShare(t *testing.T) {
+	_, hold, r := newHeldRunner(t)
+	r.slots = newBudget(2)
+	r.saving = newBudget(1) // a, held in its Save, takes it all
+	r.gate.perHost = 1
+
+	upA := newUpstream(t, serveRSS("", newsItems(2)...))
+	reachedX, unblock := make(chan struct{}, 1), make(chan struct{})
+	rss := serveRSS("", newsItems(1)...)
+	upH := newUpstream(t, func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/x.xml" {
+			signal(reachedX)
+			<-unblock
+		}
+		rss(w, req)
+	})
+	t.Cleanup(func() { close(unblock) })
+
+	reports := make(chan Report, 3)
+	go func() { reports <- r.Run(context.Background(), feedSource(t, "a", upA.URL), false) }()
+	receive(t, "source a's Save", hold.entered)
+	go func() { reports <- r.Run(context.Background(), feedSource(t, "x", upH.URL+"/x.xml"), false) }()
+	receive(t, "source x's request", reachedX)
+	b := feedSource(t, "b", upH.URL+"/b.xml")
+	b.Timeout = 100 * time.Millisecond
+	go func() { reports <- r.Run(context.Background(), b, false) }()
+	if rep := receive(t, "b's report while a's Save is held", reports); rep.SourceID != "b" || rep.Outcome != OutcomeBusy {
+		t.Fatalf("report %+v, want b busy", rep)
+	}
+	close(hold.release)
 }
