@@ -54,7 +54,7 @@ func governMemory(floor int64, log *slog.Logger) (stop func()) {
 		log.Debug("memory limit set by GOMEMLIMIT; memory_limit not applied", "limit_bytes", cur)
 		return func() {}
 	}
-	g := &memoryGovernor{floor: floor, live: liveHeap, set: debug.SetMemoryLimit, log: log, limited: true}
+	g := &memoryGovernor{floor: floor, live: liveHeap, set: debug.SetMemoryLimit, log: log}
 	return g.start(memoryCheck)
 }
 

@@ -100,8 +100,7 @@ func TestMemoryGovernorLoop(t *testing.T) {
 			sets <- v
 			return old
 		},
-		log:     slog.New(slog.DiscardHandler),
-		limited: true,
+		log: slog.New(slog.DiscardHandler),
 	}
 	next := func(what string) int64 {
 		t.Helper()
