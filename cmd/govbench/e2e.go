@@ -49,28 +49,28 @@ type pass struct {
 
 // scenarioResult is what one scenario measured.
 type scenarioResult struct {
-	Name        string       `json:"name"`
-	Curve       bool         `json:"curve,omitempty"`
-	Feeds       int          `json:"feeds"`
-	Sites       int          `json:"sites"`
-	ListedItems int          `json:"listed_items"`
-	LatencyMS   float64      `json:"latency_ms"`
-	Concurrency int          `json:"concurrency"`
-	PerHost     int          `json:"per_host"`
-	BaseIngest  *pass        `json:"baseline_ingest,omitempty"`
-	Base304     *pass        `json:"baseline_304,omitempty"`
-	Ingest      *pass        `json:"govfeed_ingest"`
-	IngestPlain *pass        `json:"govfeed_ingest_no_stories,omitempty"` // the same with stories off (scenario.NoStories)
-	Index       *pass        `json:"govfeed_index"`                       // govfeed index right after the ingest: the search index of its items
-	NotModified *pass        `json:"govfeed_304"`
-	Changed     *pass        `json:"govfeed_changed,omitempty"`
-	ChangedSrcs int          `json:"changed_sources,omitempty"`
-	StoredItems int          `json:"stored_items"`
-	DBBytes     int64        `json:"db_bytes"`
-	RawBytes    int64        `json:"raw_bytes"` // upstream bytes govfeed's ingest fetched
-	DBPerItem   float64      `json:"db_bytes_per_item"`
-	DBPerRaw    float64      `json:"db_per_raw"`
-	Serve       *serveResult `json:"serve,omitempty"`
+	Name            string       `json:"name"`
+	Curve           bool         `json:"curve,omitempty"`
+	Feeds           int          `json:"feeds"`
+	Sites           int          `json:"sites"`
+	ListedItems     int          `json:"listed_items"`
+	LatencyMS       float64      `json:"latency_ms"`
+	Concurrency     int          `json:"concurrency"`
+	PerHost         int          `json:"per_host"`
+	BaseIngest      *pass        `json:"baseline_ingest,omitempty"`
+	Base304         *pass        `json:"baseline_304,omitempty"`
+	Ingest          *pass        `json:"govfeed_ingest"`
+	IngestNoStories *pass        `json:"govfeed_ingest_no_stories,omitempty"` // the same with stories off (scenario.NoStories)
+	Index           *pass        `json:"govfeed_index"`                       // govfeed index right after the ingest: the search index of its items
+	NotModified     *pass        `json:"govfeed_304"`
+	Changed         *pass        `json:"govfeed_changed,omitempty"`
+	ChangedSrcs     int          `json:"changed_sources,omitempty"`
+	StoredItems     int          `json:"stored_items"`
+	DBBytes         int64        `json:"db_bytes"`
+	RawBytes        int64        `json:"raw_bytes"` // upstream bytes govfeed's ingest fetched
+	DBPerItem       float64      `json:"db_bytes_per_item"`
+	DBPerRaw        float64      `json:"db_per_raw"`
+	Serve           *serveResult `json:"serve,omitempty"`
 }
 
 // runScenario starts the upstream and measures sc.
@@ -123,7 +123,7 @@ func (b *bench) runScenario(ctx context.Context, sc scenario) (*scenarioResult, 
 	env := append([]string{"GOVFEED_DIAL=" + dial}, b.opts.Env...)
 	if sc.NoStories {
 		b.logf("scenario %s: govfeed ingest from empty, stories off", sc.Name)
-		if res.IngestPlain, err = b.ingestWithoutStories(ctx, up, env, dir, port); err != nil {
+		if res.IngestNoStories, err = b.ingestWithoutStories(ctx, up, env, dir, port); err != nil {
 			return res, err
 		}
 	}

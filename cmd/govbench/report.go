@@ -169,7 +169,7 @@ func printReport(w io.Writer, rep *report) {
 		row("library limit", "ingest", s.BaseIngest)
 		row("library limit", "all 304", s.Base304)
 		row("govfeed fetch", "ingest", s.Ingest)
-		row("govfeed fetch", "ingest, stories off", s.IngestPlain)
+		row("govfeed fetch", "ingest, stories off", s.IngestNoStories)
 		row("govfeed index", "search index", s.Index)
 		row("govfeed fetch", "all 304", s.NotModified)
 		if s.Changed != nil {
