@@ -31,6 +31,7 @@ type baselineResult struct {
 	NotModified int    `json:"not_modified"`
 	Failed      int    `json:"failed"`
 	Items       int    `json:"items"`
+	Stored      int    `json:"stored,omitempty"` // items the floor store kept (-store)
 	Bytes       int64  `json:"bytes"`
 	PassNS      int64  `json:"pass_ns"` // the fetch+parse pass, without process start and state I/O
 	FirstError  string `json:"first_error,omitempty"`
@@ -48,6 +49,7 @@ func baselineMain(ctx context.Context, args []string, stdout io.Writer) error {
 	stateFile := fs.String("state", "", "file of validators read before and written after the pass (conditional GET)")
 	dial := fs.String("dial", "", "send every connection to this host:port")
 	workers := fs.Int("workers", 16, "concurrent fetches")
+	store := fs.String("store", "", "directory for the storage floor: also sanitize and store every item in a new SQLite database there")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,7 +69,16 @@ func baselineMain(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	client := baselineClient(*dial, *workers)
-	res, next := baselinePass(ctx, client, urls, state, *workers)
+	var floor *floorStore
+	if *store != "" {
+		if floor, err = openFloor(ctx, *store); err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
+	}
+	res, next, err := baselinePass(ctx, client, urls, state, *workers, floor)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
 	if *stateFile != "" {
 		b, err := json.Marshal(next)
 		if err != nil {
@@ -99,8 +110,10 @@ func baselineClient(dial string, workers int) *http.Client {
 }
 
 // baselinePass fetches and parses every URL once and returns the counts
-// and the validators for the next pass.
-func baselinePass(ctx context.Context, client *http.Client, urls []string, state map[string]validators, workers int) (baselineResult, map[string]validators) {
+// and the validators for the next pass. With a floor store, it also hands
+// each parsed feed to it, and the pass ends when the store has written
+// everything.
+func baselinePass(ctx context.Context, client *http.Client, urls []string, state map[string]validators, workers int, floor *floorStore) (baselineResult, map[string]validators, error) {
 	start := time.Now()
 	jobs := make(chan string)
 	var (
@@ -114,6 +127,9 @@ func baselinePass(ctx context.Context, client *http.Client, urls []string, state
 			parser := gofeed.NewParser()
 			for u := range jobs {
 				r := fetchOne(ctx, client, parser, u, state[u])
+				if floor != nil && r.feed != nil {
+					floor.add(u, r.feed)
+				}
 				mu.Lock()
 				switch {
 				case r.err != nil:
@@ -140,11 +156,18 @@ func baselinePass(ctx context.Context, client *http.Client, urls []string, state
 	}
 	close(jobs)
 	wg.Wait()
+	var err error
+	if floor != nil {
+		if res.Stored, err = floor.close(); err != nil {
+			err = fmt.Errorf("floor store: %w", err)
+		}
+	}
 	res.PassNS = int64(time.Since(start))
-	return res, next
+	return res, next, err
 }
 
 type fetched struct {
+	feed        *gofeed.Feed // a 200's parsed feed
 	items       int
 	bytes       int64
 	notModified bool
@@ -186,7 +209,7 @@ func fetchOne(ctx context.Context, client *http.Client, parser *gofeed.Parser, u
 		out.err = fmt.Errorf("parse %s: %w", u, err)
 		return out
 	}
-	out.items, out.bytes = len(f.Items), cr.n
+	out.feed, out.items, out.bytes = f, len(f.Items), cr.n
 	return out
 }
 

@@ -234,7 +234,7 @@ func (b *bench) scenarios() []scenario {
 	}
 	out := []scenario{{
 		Name: fmt.Sprintf("feeds-%dx%d", o.Feeds, o.Items), Upstream: up(o.Feeds, o.Items, 0),
-		Baseline: true, Change: 0.01, Serve: o.Serve, NoStories: true,
+		Baseline: true, Floor: true, Change: 0.01, Serve: o.Serve, NoStories: true,
 	}}
 	for _, n := range o.Curve {
 		if n == o.Feeds && o.CurveItems == o.Items {

@@ -24,6 +24,7 @@ type scenario struct {
 	Name     string
 	Upstream upstreamOptions
 	Baseline bool    // also run the library-limit program
+	Floor    bool    // with Baseline: also its storage floor (floor.go)
 	Change   float64 // after the all-304 pass, a pass with this fraction of sources changed (0: none)
 	Serve    bool    // then run the daemon on the data and compare its serving with nginx
 	Curve    bool    // a point of the scaling curve
@@ -59,6 +60,7 @@ type scenarioResult struct {
 	PerHost         int          `json:"per_host"`
 	BaseIngest      *pass        `json:"baseline_ingest,omitempty"`
 	Base304         *pass        `json:"baseline_304,omitempty"`
+	FloorIngest     *pass        `json:"floor_ingest,omitempty"` // the library limit that also sanitizes and stores (floor.go)
 	Ingest          *pass        `json:"govfeed_ingest"`
 	IngestNoStories *pass        `json:"govfeed_ingest_no_stories,omitempty"` // the same with stories off (scenario.NoStories)
 	Index           *pass        `json:"govfeed_index"`                       // govfeed index right after the ingest: the search index of its items
@@ -112,11 +114,25 @@ func (b *bench) runScenario(ctx context.Context, sc scenario) (*scenarioResult, 
 		state := filepath.Join(dir, "baseline-state.json")
 		for _, dst := range []**pass{&res.BaseIngest, &res.Base304} {
 			b.logf("scenario %s: library limit pass", sc.Name)
-			p, err := b.baselineRun(ctx, up, dial, urls, state)
+			p, err := b.baselineRun(ctx, up, dial, urls, state, "")
 			if err != nil {
 				return res, err
 			}
 			*dst = p
+		}
+		if sc.Floor {
+			b.logf("scenario %s: storage floor ingest", sc.Name)
+			floor := filepath.Join(dir, "floor")
+			if err := os.RemoveAll(floor); err != nil {
+				return res, err
+			}
+			if err := os.MkdirAll(floor, 0o755); err != nil {
+				return res, err
+			}
+			// No validators: like govfeed's, this ingest starts from empty.
+			if res.FloorIngest, err = b.baselineRun(ctx, up, dial, urls, "", floor); err != nil {
+				return res, err
+			}
 		}
 	}
 
@@ -170,12 +186,20 @@ func (b *bench) runScenario(ctx context.Context, sc scenario) (*scenarioResult, 
 	return res, nil
 }
 
-// baselineRun runs one pass of the library-limit program.
-func (b *bench) baselineRun(ctx context.Context, up *upstream, dial, urls, state string) (*pass, error) {
+// baselineRun runs one pass of the library-limit program: with a state
+// file, conditional on the last pass; with a store directory, as the
+// storage floor, and then New counts the items it stored.
+func (b *bench) baselineRun(ctx context.Context, up *upstream, dial, urls, state, store string) (*pass, error) {
 	before := up.stats.snapshot()
 	p := &pass{Load: loadAvg()}
-	pr, err := runProc(ctx, nil, b.self, "baseline", "-urls", urls, "-state", state, "-dial", dial,
-		"-workers", strconv.Itoa(b.opts.Workers))
+	args := []string{"baseline", "-urls", urls, "-dial", dial, "-workers", strconv.Itoa(b.opts.Workers)}
+	if state != "" {
+		args = append(args, "-state", state)
+	}
+	if store != "" {
+		args = append(args, "-store", store)
+	}
+	pr, err := runProc(ctx, nil, b.self, args...)
 	p.fill(pr)
 	p.Requests = up.stats.snapshot().sub(before)
 	if err != nil {
@@ -186,6 +210,9 @@ func (b *bench) baselineRun(ctx context.Context, up *upstream, dial, urls, state
 		return p, fmt.Errorf("baseline output %q: %w", tail(string(pr.Stdout), 200), err)
 	}
 	p.InnerMS, p.New, p.Failed, p.Error = float64(r.PassNS)/1e6, r.Items, r.Failed, r.FirstError
+	if store != "" {
+		p.New = r.Stored
+	}
 	return p, nil
 }
 

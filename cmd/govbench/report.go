@@ -34,7 +34,13 @@ func checkTargets(rep *report) []target {
 		n := fmt.Sprintf(" (%d sources)", m.Feeds)
 		if m.BaseIngest != nil && m.BaseIngest.WallMS > 0 {
 			r := m.Ingest.WallMS / m.BaseIngest.WallMS
-			add("ingest from empty"+n, "≤ 1.5× the library limit", fmt.Sprintf("%.2f s vs %.2f s = %.2f×", m.Ingest.WallMS/1e3, m.BaseIngest.WallMS/1e3, r), r <= 1.5)
+			measured := fmt.Sprintf("%.2f s vs %.2f s = %.2f×", m.Ingest.WallMS/1e3, m.BaseIngest.WallMS/1e3, r)
+			if f := m.FloorIngest; f != nil {
+				// Not a target: how much of the 1.5× sanitizing and
+				// storing alone take, whatever the design.
+				measured += fmt.Sprintf(" (storage floor %.2f s = %.2f×)", f.WallMS/1e3, f.WallMS/m.BaseIngest.WallMS)
+			}
+			add("ingest from empty"+n, "≤ 1.5× the library limit", measured, r <= 1.5)
 			if m.Index != nil {
 				// The same with the search index built (govfeed index),
 				// which fetch leaves to the daemon.
@@ -142,6 +148,7 @@ func printReport(w io.Writer, rep *report) {
 		m.CPU, m.CPUs, m.Memory, m.Kernel, m.Go, m.LoadStart, m.LoadEnd, rep.TotalS)
 	o := rep.Options
 	fmt.Fprintf(w, "govfeed: defaults.concurrency %d, per_host %d, delay 1ms, stories on, retention default. Library limit: gofeed + %d workers, no storage. "+
+		"Storage floor: the library limit that also sanitizes each item with bluemonday's UGC policy and stores it in SQLite, nothing else. "+
 		"Wall = whole process (start to exit); each pass is a new process.\n\n", o.Concurrency, o.PerHost, o.Workers)
 
 	fmt.Fprintln(w, "### End to end")
@@ -168,6 +175,7 @@ func printReport(w io.Writer, rep *report) {
 		}
 		row("library limit", "ingest", s.BaseIngest)
 		row("library limit", "all 304", s.Base304)
+		row("storage floor", "ingest", s.FloorIngest)
 		row("govfeed fetch", "ingest", s.Ingest)
 		row("govfeed fetch", "ingest, stories off", s.IngestNoStories)
 		row("govfeed index", "search index", s.Index)
