@@ -22,6 +22,7 @@ import (
 	"github.com/govfeed/govfeed/publish"
 	"github.com/govfeed/govfeed/publish/guard"
 	"github.com/govfeed/govfeed/publish/websub"
+	"golang.org/x/term"
 )
 
 // flagSet returns a FlagSet whose --help prints the command's manual.
@@ -77,12 +78,10 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func isTerminal(w io.Writer) bool {
+	// Not "a character device": /dev/null is one, and cron's
+	// `govfeed fetch 2>/dev/null` would draw a progress line per source.
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // app is govfeed's components wired from one config.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,5 +53,37 @@ func TestUsageErrors(t *testing.T) {
 		if code := exitCode(err, io.Discard); code != 2 {
 			t.Errorf("run %q exit code %d, want 2", args, code)
 		}
+	}
+}
+
+// Progress lines and the text log format are for terminals: not for
+// /dev/null (a character device), files or pipes.
+func TestIsTerminalOnlyForTerminals(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = null.Close() }()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = r.Close(); _ = w.Close() }()
+	file, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = file.Close() }()
+	for name, out := range map[string]io.Writer{"/dev/null": null, "a pipe": w, "a file": file, "a buffer": &bytes.Buffer{}} {
+		if isTerminal(out) {
+			t.Errorf("%s is taken for a terminal", name)
+		}
+	}
+	var drawn bytes.Buffer
+	p := newProgress(&drawn, 2)
+	p.done("a")
+	p.finish()
+	if drawn.Len() != 0 {
+		t.Errorf("progress drew %q off a terminal", drawn.String())
 	}
 }
