@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -128,7 +129,10 @@ func fetchAll(ctx context.Context, r *fetch.Runner, srcs []data.Source, workers 
 
 // printReports writes one line per source and a total; it returns the
 // number of failed sources.
-func printReports(w io.Writer, reports []fetch.Report) int {
+func printReports(out io.Writer, reports []fetch.Report) int {
+	// One write, not one per source: 10,000 sources, 10,000 system calls.
+	w := bufio.NewWriter(out)
+	defer func() { _ = w.Flush() }()
 	width := 10
 	for _, r := range reports {
 		width = max(width, len(r.SourceID))
