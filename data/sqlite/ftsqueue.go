@@ -93,6 +93,14 @@ type queuedDoc struct {
 // were 9 MB of the heap of `govfeed index`, which peaked near 64 MB.
 const textChunk = 32
 
+// queuedQuery reads the oldest queued items. CROSS JOIN makes the queue
+// the outer loop, read in item order until the limit: with a plain JOIN
+// SQLite scanned the whole items table and sorted, for every batch, which
+// made indexing quadratic (4.7 s of the 26 s of CPU that indexing 50,000
+// items took).
+const queuedQuery = `SELECT q.item_id, i.hash, i.title, i.summary, i.content, i.content_z
+	FROM fts_queue AS q CROSS JOIN items AS i ON i.id = q.item_id ORDER BY q.item_id LIMIT ?`
+
 // readQueued reads up to limit queued items (all with limit <= 0) from a
 // reader, oldest first, their content still compressed: writeIndexed builds
 // their texts as it writes them.
@@ -100,8 +108,7 @@ func (s *Store) readQueued(ctx context.Context, limit int) ([]queuedDoc, error) 
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT q.item_id, i.hash, i.title, i.summary, i.content, i.content_z
-		FROM fts_queue AS q JOIN items AS i ON i.id = q.item_id ORDER BY q.item_id LIMIT ?`, limit)
+	rows, err := s.r.QueryContext(ctx, queuedQuery, limit)
 	if err != nil {
 		return nil, err
 	}
