@@ -3,6 +3,7 @@ package sqlite
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -58,17 +59,69 @@ INSERT INTO fts_queue (item_id, reindex) SELECT id, 0 FROM items WHERE true
 `
 
 // ftsText is what is indexed for an item: the words of plainText, CJK runs
-// segmented into bigrams, each once (the index keeps no positions).
+// segmented into bigrams, each once (the index keeps no positions). It is
+// segment, then strings.Fields, then a set, in one pass: the words and
+// bigrams are substrings of the plain text and only the result is built
+// (ftsTextOracle in the tests composes the three). Indexing 50,000 items
+// spent 6.1 s of CPU in the composition.
 func ftsText(title, summary, content string) string {
-	words := strings.Fields(segment(plainText(title, summary, content)))
-	seen := make(map[string]bool, len(words))
+	s := plainText(title, summary, content)
+	if !utf8.ValidString(s) {
+		s = string([]rune(s)) // each invalid byte becomes U+FFFD, as ranging over s yields
+	}
 	var b strings.Builder
-	for _, w := range words {
-		if !seen[w] {
-			seen[w] = true
-			b.WriteString(w)
+	b.Grow(2 * len(s))
+	seen := make(map[string]struct{}, len(s)/16)
+	emit := func(tok string) {
+		if _, ok := seen[tok]; !ok {
+			seen[tok] = struct{}{}
+			b.WriteString(tok)
 			b.WriteByte(' ')
 		}
+	}
+	word := -1 // byte offset where the current non-CJK word starts
+	last := -1 // byte offset of the current CJK run's last rune
+	run := 0   // runes in the current CJK run
+	endRun := func(end int) {
+		if run == 1 {
+			emit(s[last:end]) // a lone character is its own token
+		}
+		run = 0
+	}
+	for i, r := range s {
+		switch {
+		case isCJK(r):
+			if word >= 0 {
+				emit(s[word:i])
+				word = -1
+			}
+			if run > 0 {
+				emit(s[last : i+utf8.RuneLen(r)]) // the previous character and r
+			}
+			last = i
+			run++
+		case unicode.IsSpace(r):
+			if run > 0 {
+				endRun(i)
+			}
+			if word >= 0 {
+				emit(s[word:i])
+				word = -1
+			}
+		default:
+			if run > 0 {
+				endRun(i)
+			}
+			if word < 0 {
+				word = i
+			}
+		}
+	}
+	if run > 0 {
+		endRun(len(s))
+	}
+	if word >= 0 {
+		emit(s[word:])
 	}
 	return b.String()
 }
@@ -113,6 +166,14 @@ func htmlText(fragment string) string {
 
 // isCJK reports whether r belongs to a script written without spaces.
 func isCJK(r rune) bool {
+	// The four scripts start at U+1100 (Hangul), and U+4E00-U+9FFF (the
+	// common ideographs) are all Han: most text needs no table look-up.
+	switch {
+	case r < 0x1100:
+		return false
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
