@@ -173,6 +173,16 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err := s.r.QueryRow(`SELECT link_key FROM items WHERE key = 'a'`).Scan(&linkKey); err != nil || linkKey == "" {
 		t.Errorf("link key after migrating from version 1 = %q, %v; want it filled", linkKey, err)
 	}
+	checkAutomerge(t, s)
+}
+
+// checkAutomerge checks that s's search index merges late (migration 11).
+func checkAutomerge(t *testing.T, s *Store) {
+	t.Helper()
+	var v int
+	if err := s.r.QueryRow(`SELECT v FROM items_fts_config WHERE k = 'automerge'`).Scan(&v); err != nil || v != 16 {
+		t.Errorf("the search index's automerge = %d (%v), want 16", v, err)
+	}
 }
 
 func TestFTSQuery(t *testing.T) {
@@ -249,6 +259,7 @@ func TestIndexReadsTheQueueFirst(t *testing.T) {
 	if n, err := s.IndexAllQueued(ctx); err != nil || n != 50 {
 		t.Errorf("IndexAllQueued = %d, %v; want the 50 new items", n, err)
 	}
+	checkAutomerge(t, s)
 }
 
 func TestBackgroundIndex(t *testing.T) {

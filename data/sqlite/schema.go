@@ -99,6 +99,11 @@ DROP INDEX sketches_published;
 DROP INDEX items_recent;
 CREATE INDEX items_recent ON items (sort_date DESC, id DESC, story_id);
 `,
+	// 11: FTS5 merges the search index's segments once 16 of a level
+	// exist rather than 4 (its 'automerge', 16 at most). Indexing 50,000
+	// items: 14.3 -> 11.0 s of wall time, a database 5% larger, searches
+	// 0.4-0.7 ms either way.
+	ftsMergeSchema,
 }
 
 // migrate brings the database to len(migrations), one transaction per step.
