@@ -24,10 +24,25 @@ import (
 // the same index pages. Failures are rare; commits are not.) A commit that
 // fails fails all of them (and none is stored). A caller returns only after
 // its Save was committed, so durability is unchanged.
+//
+// A batch of light jobs (a source's state and no item: a 304) waits up to
+// commitDelay for company before it runs, as PostgreSQL's commit_delay
+// does. Such a job is mostly the transaction's fixed cost (begin, commit,
+// the WAL frame of the sources page), and in a fetch round sources finish
+// one at a time, each just after the last commit: the 1,000 states of an
+// all-304 pass took about 1,400 WAL writes. A job with items never waits,
+// and one arriving ends the wait.
 
 // maxBatch bounds the Saves of one transaction, and so how long one commit
 // keeps the others waiting.
 const maxBatch = 32
+
+// commitDelay is how long a batch of light jobs waits for more. With 1 ms
+// the process of an all-304 pass over 1,000 sources takes 0.15-0.17 s
+// instead of 0.19-0.22 s, and 0.17-0.21 s of CPU instead of 0.22-0.26 s
+// (eight runs each, alternating). An ingest's Saves have items: they
+// never wait.
+const commitDelay = time.Millisecond
 
 // errClosed is returned by writes queued after Close.
 var errClosed = errors.New("store is closed")
@@ -42,20 +57,24 @@ type job struct {
 	// undo, if set, drops what fn left in memory. It is called each time
 	// fn's writes are rolled back, before anything else runs on the writer.
 	undo func()
-	err  error
-	done chan struct{}
+	// light is set when fn writes a few rows only: it may wait for
+	// company (see commitDelay).
+	light bool
+	err   error
+	done  chan struct{}
 }
 
 // batcher runs queued jobs in batches on the writer connection.
 type batcher struct {
-	jobs chan *job
-	quit chan struct{} // closed by Close: run what is queued, then stop
-	done chan struct{} // closed when the loop has stopped
+	delay time.Duration // commitDelay; tests lengthen it
+	jobs  chan *job
+	quit  chan struct{} // closed by Close: run what is queued, then stop
+	done  chan struct{} // closed when the loop has stopped
 }
 
 // startBatcher starts the loop that runs s's writes.
 func (s *Store) startBatcher() {
-	b := &batcher{jobs: make(chan *job, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
+	b := &batcher{delay: commitDelay, jobs: make(chan *job, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
 	s.batch = b
 	go func() {
 		defer close(b.done)
@@ -83,9 +102,44 @@ func (s *Store) startBatcher() {
 					break more
 				}
 			}
+			if allLight(batch) {
+				batch = b.linger(batch)
+			}
 			s.runBatch(batch)
 		}
 	}()
+}
+
+// allLight reports whether every job of batch is light.
+func allLight(batch []*job) bool {
+	for _, j := range batch {
+		if !j.light {
+			return false
+		}
+	}
+	return true
+}
+
+// linger adds the jobs that arrive within b.delay to batch, and stops
+// early when the batch is full, a job that is not light arrives, or the
+// store closes.
+func (b *batcher) linger(batch []*job) []*job {
+	t := time.NewTimer(b.delay)
+	defer t.Stop()
+	for len(batch) < maxBatch {
+		select {
+		case j := <-b.jobs:
+			batch = append(batch, j)
+			if !j.light {
+				return batch
+			}
+		case <-t.C:
+			return batch
+		case <-b.quit:
+			return batch
+		}
+	}
+	return batch
 }
 
 // stopBatcher runs the queued writes and stops the loop.
@@ -99,9 +153,10 @@ func (s *Store) stopBatcher() {
 
 // write runs fn in a transaction shared with other queued writes and returns
 // once it is committed (nil) or failed. fn may run more than once (see job);
-// undo, if set, is called each time its writes are rolled back.
-func (s *Store) write(ctx context.Context, fn func(context.Context, *sql.Tx) error, undo func()) error {
-	j := &job{ctx: ctx, fn: fn, undo: undo, done: make(chan struct{})}
+// undo, if set, is called each time its writes are rolled back; light marks
+// a write of a few rows (see job).
+func (s *Store) write(ctx context.Context, light bool, fn func(context.Context, *sql.Tx) error, undo func()) error {
+	j := &job{ctx: ctx, fn: fn, undo: undo, light: light, done: make(chan struct{})}
 	select {
 	case <-s.batch.quit:
 		return errClosed

@@ -256,3 +256,66 @@ func TestCheckpointOffTheWriter(t *testing.T) {
 		t.Errorf("writer wal_autocheckpoint = %d (%v), want 0", auto, err)
 	}
 }
+
+// txJob returns a job that records the transaction it ran in under key.
+func txJob(key string, light bool, txs map[string]*sql.Tx, mu *sync.Mutex) *job {
+	return &job{
+		ctx:   context.Background(),
+		light: light,
+		fn: func(ctx context.Context, tx *sql.Tx) error {
+			mu.Lock()
+			defer mu.Unlock()
+			txs[key] = tx
+			return nil
+		},
+		done: make(chan struct{}),
+	}
+}
+
+// waitJob fails the test unless j finishes within a minute's grace.
+func waitJob(t *testing.T, j *job, what string) {
+	t.Helper()
+	select {
+	case <-j.done:
+		if j.err != nil {
+			t.Errorf("%s: %v", what, j.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s has not run after 30 s", what)
+	}
+}
+
+// Light jobs (a source's state alone) wait for company, up to the delay;
+// a job with items ends the wait, and never waits itself.
+func TestLightJobsWaitForCompany(t *testing.T) {
+	s, _ := newStore(t)
+	s.batch.delay = time.Hour // only a job with items, or Close, ends a wait
+	var mu sync.Mutex
+	txs := map[string]*sql.Tx{}
+	a, b, heavy := txJob("a", true, txs, &mu), txJob("b", true, txs, &mu), txJob("heavy", false, txs, &mu)
+	s.batch.jobs <- a
+	time.Sleep(20 * time.Millisecond) // without the wait, a commits alone meanwhile
+	s.batch.jobs <- b
+	time.Sleep(20 * time.Millisecond)
+	s.batch.jobs <- heavy
+	for _, j := range []*job{a, b, heavy} {
+		waitJob(t, j, "a job of the batch")
+	}
+	if txs["a"] != txs["b"] || txs["b"] != txs["heavy"] {
+		t.Errorf("the light jobs and the job that ended their wait ran in different transactions")
+	}
+
+	// A job with items, alone, runs at once.
+	alone := txJob("alone", false, txs, &mu)
+	s.batch.jobs <- alone
+	waitJob(t, alone, "a job with items")
+
+	// Close ends a wait, and the waiting job is committed.
+	last := txJob("last", true, txs, &mu)
+	s.batch.jobs <- last
+	time.Sleep(20 * time.Millisecond)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitJob(t, last, "a light job waiting at Close")
+}

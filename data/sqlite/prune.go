@@ -98,7 +98,7 @@ func (s *Store) prune(ctx context.Context, sourceID string, maxAge time.Duration
 			keep = maxAge
 		}
 	}
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.write(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
 		deleted, purged = 0, 0
 		if rule != 0 {
 			at := ns(now)

@@ -63,7 +63,8 @@ func (s *Store) save(ctx context.Context, res data.FetchResult) (data.SaveStats,
 	}
 	work := s.prepare(ctx, src, keys, rows, now)
 	var sv *saver
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	// Without items a Save writes the source's state alone: light.
+	err := s.write(ctx, len(res.Items) == 0, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.saveState(ctx, tx, res.State); err != nil {
 			return err
 		}
