@@ -12,7 +12,8 @@
 //	go run ./cmd/govbench [flags]           everything (about 6 minutes on 2 cores)
 //	go run ./cmd/govbench -quick            a smoke run (about a minute)
 //	go run ./cmd/govbench upstream [flags]  only the synthetic upstream, for manual runs
-//	go run ./cmd/govbench baseline [flags]  the library-limit program (run by govbench itself)
+//	go run ./cmd/govbench baseline [flags]  the library-limit program (run by govbench itself;
+//	                                        with -store DIR, the storage floor)
 //	go run ./cmd/govbench profile [flags]   an in-process ingest with CPU and heap profiles
 //	go run ./cmd/govbench serve-min [flags] the minimal Go server of the serving comparison
 //
