@@ -272,7 +272,7 @@ func txJob(key string, light bool, txs map[string]*sql.Tx, mu *sync.Mutex) *job 
 	}
 }
 
-// waitJob fails the test unless j finishes within a minute's grace.
+// waitJob fails the test unless j finishes within 30 s.
 func waitJob(t *testing.T, j *job, what string) {
 	t.Helper()
 	select {
@@ -318,4 +318,34 @@ func TestLightJobsWaitForCompany(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJob(t, last, "a light job waiting at Close")
+}
+
+// A Save without items (a 304: the source's state alone) is light: it waits
+// for company, and the next Save with items ends its wait.
+func TestStateSaveIsLight(t *testing.T) {
+	s, _ := newStore(t)
+	s.batch.delay = time.Hour
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Save(context.Background(), data.FetchResult{State: data.SourceState{SourceID: "quiet", ETag: `"v1"`}})
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("the state-only Save returned (%v) before any company came", err)
+	default:
+	}
+	save(t, s, "busy", manyItems("k", 1, t0)...)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the state-only Save still waits after a Save with items")
+	}
+	if st, err := s.State(context.Background(), "quiet"); err != nil || st.ETag != `"v1"` {
+		t.Errorf("state after the Save = %+v, %v; want its ETag stored", st, err)
+	}
 }
