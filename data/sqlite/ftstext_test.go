@@ -6,6 +6,31 @@ import (
 	"unicode"
 )
 
+// segment replaces every run of CJK characters in s by its overlapping
+// bigrams, separated by spaces; other text is left for the tokenizer.
+func segment(s string) string {
+	var b strings.Builder
+	var run []rune
+	flush := func() {
+		b.WriteString(bigrams(run))
+		run = run[:0]
+	}
+	for _, r := range s {
+		if isCJK(r) {
+			run = append(run, r)
+			continue
+		}
+		if len(run) > 0 {
+			flush()
+		}
+		b.WriteRune(r)
+	}
+	if len(run) > 0 {
+		flush()
+	}
+	return b.String()
+}
+
 // ftsTextOracle is what ftsText was before it became one pass, and what it
 // must still return: the plain text segmented, split into fields, each
 // field once in order of first appearance.

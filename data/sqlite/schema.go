@@ -101,7 +101,7 @@ CREATE INDEX items_recent ON items (sort_date DESC, id DESC, story_id);
 `,
 	// 11: FTS5 merges the search index's segments once 16 of a level
 	// exist rather than 4 (its 'automerge', 16 at most). Indexing 50,000
-	// items: 14.3 -> 11.0 s of wall time, a database 7% larger (162 -> 173
+	// items: 13.9-14.3 -> 11.0-11.7 s, a database 7% larger (162 -> 173
 	// MB; 1.27 -> 1.36 times the raw XML), searches 0.4-0.7 ms either way.
 	ftsMergeSchema,
 }
