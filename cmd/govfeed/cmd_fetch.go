@@ -130,7 +130,7 @@ func fetchAll(ctx context.Context, r *fetch.Runner, srcs []data.Source, workers 
 // printReports writes one line per source and a total; it returns the
 // number of failed sources.
 func printReports(out io.Writer, reports []fetch.Report) int {
-	// One write, not one per source: 10,000 sources, 10,000 system calls.
+	// Buffered: 1,000 lines are some 17 writes, not 1,000 system calls.
 	w := bufio.NewWriter(out)
 	defer func() { _ = w.Flush() }()
 	width := 10
