@@ -340,7 +340,7 @@ func replaceWidgets(b []byte) []byte {
 		if at < 0 {
 			break
 		}
-		m := widgetAt.FindIndex(b[at:spanEnd(b, at, 40, false)])
+		m := widgetAt.FindIndex(b[at:spanEnd(b, at, 40)])
 		if m == nil {
 			i = at + 1
 			continue

@@ -14,7 +14,7 @@ import (
 
 // The patterns. Those that are unanchored in the text are tried anchored
 // (the "At" forms, see anchored) only where a match can start: a digit
-// run, a word, a literal (see scan.go). TestScanMatchesRegexp checks each
+// run, a word, a literal (see scan.go). FuzzScans checks each
 // scan against FindAll with the unanchored pattern.
 const (
 	enMonth      = `(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`
@@ -37,16 +37,16 @@ const (
 // zhOrd zhOrdExpr and enOrd enOrdExpr.
 var (
 	zhDateAt    = anchor{fn: matchZhDate}
-	isoDateAt   = anchored(`((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\b`, 16, false)
-	enDateMDAt  = anchored(enDateMDExpr, 32, false)
-	enDateDMAt  = anchored(`(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?`+enMonth+`(?:,?\s+((?:19|20)\d{2})\b)?`, 32, false)
+	isoDateAt   = anchored(`((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\b`, 16)
+	enDateMDAt  = anchored(enDateMDExpr, 32)
+	enDateDMAt  = anchored(`(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?`+enMonth+`(?:,?\s+((?:19|20)\d{2})\b)?`, 32)
 	zhDayAt     = anchor{fn: matchZhDay}
-	clockAt     = anchored(`(?i)\d{1,2}\s*(?:时\s*(?:\d{1,2}\s*分)?|:\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?(?:\W|$))`, 16, false)
+	clockAt     = anchored(`(?i)\d{1,2}\s*(?:时\s*(?:\d{1,2}\s*分)?|:\s*\d{2}(?:\s*:\s*\d{2})?(?:\s*[ap]\.?m\.?)?|\s*[ap]\.?m\.?(?:\W|$))`, 16)
 	zhOrdAt     = anchor{fn: matchZhOrd}
 	zhPlenumRe  = regexp.MustCompile(`([一二三四五六七八九十]+)届([一二三四五六七八九十]+)中全会`)
 	enOrdRe     = regexp.MustCompile(enOrdExpr)
 	enOrdAt     = anchor{fn: matchEnOrd}
-	enWeekAt    = anchored(enWeekExpr, 16, false)
+	enWeekAt    = anchored(enWeekExpr, 16)
 	zhYearAt    = anchor{fn: matchZhYear}
 	enYearAt    = anchor{fn: matchEnYear}
 	numRe       = regexp.MustCompile(numExpr)

@@ -12,7 +12,7 @@ import (
 // tries it (anchored) only where a match can start, which a cheap test of
 // the digit run or word there, or a literal, tells. Each scan finds the
 // submatch indexes FindAllStringSubmatchIndex would, and is checked against
-// it by TestScanMatchesRegexp and FuzzScans.
+// it by FuzzScans, on its seeds in every go test.
 
 // blankEach calls f on each submatch m of s, the working text, in order,
 // then blanks the matches f accepts and what f scheduled (blankLater),
@@ -72,11 +72,7 @@ func (x *extractor) eachDigitsFunc(boundary bool, pre func(s []byte, i, j int) b
 		if i < next || !isDigitByte(s[i]) || i > 0 && isDigitByte(s[i-1]) || boundary && i > 0 && isWordByte(s[i-1]) {
 			continue
 		}
-		j := i + 1
-		for j < len(s) && isDigitByte(s[j]) {
-			j++
-		}
-		if pre != nil && !pre(s, i, j) {
+		if j := i + digitsAt(s, i); pre != nil && !pre(s, i, j) {
 			continue
 		}
 		if m := x.match(match, s, i); m != nil {
@@ -141,10 +137,10 @@ func (a anchor) at(dst []int, s []byte, i int) []int {
 }
 
 // anchored returns an anchor for expr that reads at most k-2 runes other
-// than white space (and, with zeros, '0') from where it starts: those are
-// the parts of the patterns that can repeat without bound.
-func anchored(expr string, k int, zeros bool) anchor {
-	return anchor{re: regexp.MustCompile(`^(?:` + expr + `)`), end: func(s []byte, i int) int { return spanEnd(s, i, k, zeros) }}
+// than white space from where it starts: white space is the part of the
+// patterns that can repeat without bound.
+func anchored(expr string, k int) anchor {
+	return anchor{re: regexp.MustCompile(`^(?:` + expr + `)`), end: func(s []byte, i int) int { return spanEnd(s, i, k) }}
 }
 
 // anchoredTokens returns an anchor for expr that reads at most t-2 runs of
@@ -154,13 +150,13 @@ func anchoredTokens(expr string, t int) anchor {
 }
 
 // spanEnd returns the index after k runes of s[i:] other than \s white
-// space (and, with zeros, '0'), or len(s). Continuation bytes are not
-// counted, which only makes the span longer for invalid UTF-8.
-func spanEnd[T string | []byte](s T, i, k int, zeros bool) int {
+// space, or len(s). Continuation bytes are not counted, which only makes
+// the span longer for invalid UTF-8.
+func spanEnd(s []byte, i, k int) int {
 	n := 0
 	for j := i; j < len(s); j++ {
 		c := s[j]
-		if isSpaceByte(c) || c&0xc0 == 0x80 || zeros && c == '0' {
+		if isSpaceByte(c) || c&0xc0 == 0x80 {
 			continue
 		}
 		if n == k {
@@ -387,10 +383,7 @@ var numUnits = []string{"%", "‰", "万亿", "万", "亿", "倍", "percent", "p
 // (?i) matches as s and k): digits, groups of ",ddd", a decimal part,
 // white space and an optional unit.
 func matchNumber(dst []int, s []byte, i int) []int {
-	j := i
-	for j < len(s) && isDigitByte(s[j]) {
-		j++
-	}
+	j := i + digitsAt(s, i)
 	for j+4 <= len(s) && s[j] == ',' && isDigitByte(s[j+1]) && isDigitByte(s[j+2]) && isDigitByte(s[j+3]) {
 		j += 4
 	}

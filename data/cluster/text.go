@@ -81,7 +81,7 @@ func prefixLen(s []byte, n int) int {
 
 // runePrefix returns the length of the first n runes of s, as a range
 // loop counts them (an invalid byte is a rune).
-func runePrefix(s []byte, n int) int {
+func runePrefix[T string | []byte](s T, n int) int {
 	if len(s) <= n { // bytes >= runes
 		return len(s)
 	}
@@ -101,19 +101,7 @@ func runePrefix(s []byte, n int) int {
 }
 
 // truncateRunes returns at most n runes of s.
-func truncateRunes(s string, n int) string {
-	if len(s) <= n { // bytes >= runes
-		return s
-	}
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
-}
+func truncateRunes(s string, n int) string { return s[:runePrefix(s, n)] }
 
 // detectLang returns "zh" when Chinese characters make up at least a fifth
 // of the letters (a Han character carries about as much as a whole English
