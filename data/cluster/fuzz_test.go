@@ -4,36 +4,43 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// addSeeds adds the files of testdata/fuzz/<dir> as seeds: each file is a
-// title line followed by the body.
-func addSeeds(f *testing.F, dir string) [][]byte {
-	f.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "fuzz", dir, "*"))
+// testTexts returns the files of testdata/<dir>, by base name, in the
+// order of their names; a text file is a title line followed by the body.
+func testTexts(tb testing.TB, dir string) (names, texts []string) {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
 	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seeds in testdata/fuzz/%s: %v", dir, err)
+		tb.Fatalf("no files in testdata/%s: %v", dir, err)
 	}
-	var out [][]byte
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
-			f.Fatal(err)
+			tb.Fatal(err)
 		}
-		out = append(out, b)
+		names, texts = append(names, filepath.Base(p)), append(texts, string(b))
 	}
-	return out
+	return names, texts
+}
+
+// fuzzTexts returns the texts of testdata/fuzz/texts.
+func fuzzTexts(tb testing.TB) []string {
+	tb.Helper()
+	_, texts := testTexts(tb, "fuzz/texts")
+	return texts
 }
 
 // FuzzNewSketch checks that any title and body sketch without panicking,
 // to a well-formed sketch that survives a binary round trip.
 func FuzzNewSketch(f *testing.F) {
-	for _, b := range addSeeds(f, "texts") {
-		title, body, _ := cutLine(string(b))
+	for _, text := range fuzzTexts(f) {
+		title, body, _ := strings.Cut(text, "\n")
 		f.Add(title, body)
 	}
 	f.Fuzz(func(t *testing.T, title, body string) {
@@ -75,8 +82,8 @@ func FuzzNewSketch(f *testing.F) {
 // FuzzUnmarshalSketch checks that arbitrary bytes never panic and that
 // whatever decodes encodes back to something that decodes the same.
 func FuzzUnmarshalSketch(f *testing.F) {
-	for _, b := range addSeeds(f, "texts") {
-		title, body, _ := cutLine(string(b))
+	for _, text := range fuzzTexts(f) {
+		title, body, _ := strings.Cut(text, "\n")
 		bin, _ := NewSketch(Doc{ItemID: 9, Title: title, Body: body, Published: day}).MarshalBinary()
 		f.Add(bin)
 	}
@@ -96,13 +103,4 @@ func FuzzUnmarshalSketch(f *testing.F) {
 		}
 		NewIndex(DefaultOptions()).Best(s)
 	})
-}
-
-func cutLine(s string) (first, rest string, ok bool) {
-	for i := range len(s) {
-		if s[i] == '\n' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }

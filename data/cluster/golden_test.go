@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,17 +27,10 @@ func TestSketchGolden(t *testing.T) {
 		got[d.ID] = sketchDigest(t, Doc{Title: d.Title, Body: d.Body, Link: d.Link, Published: d.Published})
 	}
 	for _, dir := range []string{"bench", "fuzz/texts"} {
-		paths, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
-		if err != nil || len(paths) == 0 {
-			t.Fatalf("testdata/%s: %v, %d files", dir, err, len(paths))
-		}
-		for _, path := range paths {
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			title, body, _ := strings.Cut(string(raw), "\n")
-			got[dir+"/"+filepath.Base(path)] = sketchDigest(t, Doc{Title: title, Body: body, Published: goldenDay})
+		names, texts := testTexts(t, dir)
+		for i, text := range texts {
+			title, body, _ := strings.Cut(text, "\n")
+			got[dir+"/"+names[i]] = sketchDigest(t, Doc{Title: title, Body: body, Published: goldenDay})
 		}
 	}
 	for name, w := range want {

@@ -6,7 +6,8 @@ package cluster
 // (several hundred nanoseconds). A quantifier that precedes a character
 // it cannot match takes all it can: \s* before 年, or \d{1,2} before 月,
 // which matches only when the run of digits there has one or two.
-// TestScanMatchesRegexp and FuzzScans check each against its pattern.
+// FuzzScans (its seeds run in every go test) checks each against its
+// pattern.
 
 // digitsAt returns the length of the run of digits at s[i:].
 func digitsAt(s []byte, i int) int {

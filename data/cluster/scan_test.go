@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -152,28 +150,35 @@ var scanSeeds = []string{
 	"〔2026〕0000号，[2026]00012号，( 2020 ) 0 号，〔 2026 〕 12345号，【1999】0012345号，{2019}\t7\n号，〔2026〕号，〔2026〕12 号x",
 	"2026 年 5 月 27 号，20261年，2026年05月1日，5月27日号，2026年13月40日，1999年1月，123月4日，2026年 2026年5月6日，3 月 4",
 	"第一〇四场、第二十三阶段、第 3季度、第12号台风第3次、第三、第x次、第百千两次、第007批、第",
-	"1999x 2026_ 2026年 19990 2000", "1月1日", "20", "2026",
+	"1999x 2026_ 2026年 19990 2000", "1月1日", "20", "2026", "第123日 12345年",
 	"发文字号 ： 根据《通知》 ( 文号:  字号 :: 文件编号：\t) 文件 )精神 ) 的 》(",
 	"The Third  joint-meeting's meetings, 2nd the a b c d meeting; 3rd a b c d e meeting. FIRST MEETINGS, fifth festivals., " +
 		"4th  co.op meeting, twelfth games; first gamess tenth Typhoon! 12345th session 1st\tround_x 7TH Week sixth fairs",
 	"first meeting", "first", "first ", "1st week", "second  quarters", "ninth meetingS", "Eleventh plenum-",
 }
 
-func TestScanMatchesRegexp(t *testing.T) {
-	seeds := append(append([]string{}, scanSeeds...), fuzzTexts(t)...)
-	for _, s := range seeds {
-		checkScans(t, s)
-		checkScans(t, norm.NFKC.String(s))
+// FuzzScans checks the scans against their patterns; go test runs it on
+// the seeds and their NFKC forms, with testdata/fuzz/texts.
+func FuzzScans(f *testing.F) {
+	for _, s := range slices.Concat(scanSeeds, fuzzTexts(f)) {
+		f.Add(s)
+		f.Add(norm.NFKC.String(s))
 	}
+	f.Fuzz(checkScans)
 }
 
-func FuzzScans(f *testing.F) {
-	for _, s := range scanSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		checkScans(t, s)
-	})
+// digitMatchers are the hand-written matchers the scans run only behind
+// pre-filters that already bound their digits; checkScans tries them at
+// every run of digits, so that each is checked on its own.
+var digitMatchers = []struct {
+	name string
+	fn   func(dst []int, s []byte, i int) []int
+	spec *regexp.Regexp
+}{
+	{"matchZhDate", matchZhDate, specZhDate},
+	{"matchZhDay", matchZhDay, specZhDay},
+	{"matchZhYear", matchZhYear, specZhYear},
+	{"matchEnYear", matchEnYear, specEnYear},
 }
 
 func checkScans(t *testing.T, s string) {
@@ -184,10 +189,24 @@ func checkScans(t *testing.T, s string) {
 			t.Errorf("%s in %q (-pattern +scan):\n%s", name, s, diff)
 		}
 	}
+	b := []byte(s)
+	for i := range b {
+		if !isDigitByte(b[i]) || i > 0 && isDigitByte(b[i-1]) {
+			continue
+		}
+		for _, m := range digitMatchers {
+			var want []int
+			if w := m.spec.FindSubmatchIndex(b[i:]); w != nil {
+				want = appendShifted(nil, w, i)
+			}
+			if got := m.fn(nil, b, i); !slices.Equal(got, want) {
+				t.Errorf("%s(%q, %d) = %v, pattern %v", m.name, s, i, got, want)
+			}
+		}
+	}
 	if g, w := looksHTML(s), specHTML.MatchString(s); g != w {
 		t.Errorf("looksHTML(%q) = %v, pattern %v", s, g, w)
 	}
-	b := []byte(s)
 	for i := 0; i <= len(b) && i < 200; i++ { // the windows docNumbers looks at
 		before, after := b[max(0, i-24):i], b[i:min(len(b), i+12)]
 		if g, w := isDocnoLabel(before), specDocnoLabel.Match(before); g != w {
@@ -218,24 +237,6 @@ func checkScans(t *testing.T, s string) {
 			t.Errorf("mayBeDate(%q) is false for a date line", tr)
 		}
 	}
-}
-
-// fuzzTexts returns the bodies of testdata/fuzz/texts.
-func fuzzTexts(t *testing.T) []string {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "fuzz", "texts", "*"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no texts in testdata/fuzz/texts: %v", err)
-	}
-	var out []string
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
-	}
-	return out
 }
 
 func TestNextWord(t *testing.T) {

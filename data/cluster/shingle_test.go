@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -106,20 +107,13 @@ var shingleSeeds = []string{
 	strings.Repeat("Word ", 50) + strings.Repeat("词语", 50),
 }
 
-func TestShinglesMatchSpec(t *testing.T) {
-	seeds := append(append([]string{}, shingleSeeds...), fuzzTexts(t)...)
-	for _, s := range append(seeds, scanSeeds...) {
-		checkShingles(t, s)
-	}
-}
-
+// FuzzShingles checks shingleMinHash against specShingles; go test runs
+// it on the seeds, which include the scans' and testdata/fuzz/texts.
 func FuzzShingles(f *testing.F) {
-	for _, s := range shingleSeeds {
+	for _, s := range slices.Concat(shingleSeeds, scanSeeds, fuzzTexts(f)) {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		checkShingles(t, s)
-	})
+	f.Fuzz(checkShingles)
 }
 
 func checkShingles(t *testing.T, s string) {
