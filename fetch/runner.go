@@ -294,8 +294,11 @@ func (r *Runner) fetchSlot(ctx context.Context, src data.Source, st data.SourceS
 	}
 	if err == nil && h.parse != nil {
 		// Parsing is no download: src.Timeout, which ran while the source
-		// waited for its save share, does not bound it.
+		// waited for its save share, does not bound it. The step holds the
+		// downloaded document: once spent it goes, so that the document is
+		// not kept through the Save.
 		h, err = h.parse(ctx)
+		h.parse = nil
 	}
 	return h, func() { r.saving.release(share) }, err
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/govfeed/govfeed/data"
 )
 
 // runnerParse is the name of (*Runner).parse in a stack trace.
@@ -154,4 +156,23 @@ func TestHostBusyTakesNoSaveShare(t *testing.T) {
 		t.Fatalf("report %+v, want b busy", rep)
 	}
 	close(hold.release)
+}
+
+// TestParsedHarvestLetsTheDocumentGo: the parse step closes over the
+// downloaded document, so fetchSlot drops it once it has run; a harvest
+// that kept it would hold the body through the Save.
+func TestParsedHarvestLetsTheDocumentGo(t *testing.T) {
+	_, _, r := newHeldRunner(t)
+	up := newUpstream(t, serveRSS("", newsItems(2)...))
+	src := feedSource(t, "b", up.URL)
+	h, saved, err := r.fetchSlot(context.Background(), src, data.SourceState{SourceID: "b"})
+	if saved != nil {
+		defer saved()
+	}
+	if err != nil || h.listed != 2 {
+		t.Fatalf("fetchSlot: %d items listed, %v; want 2", h.listed, err)
+	}
+	if h.parse != nil {
+		t.Error("the parsed harvest still holds its parse step, and with it the document")
+	}
 }
