@@ -197,14 +197,10 @@ func checkScanner(t *testing.T, markup string, base *url.URL) (closed bool) {
 // on the sanitizer's output of the input, which it must always accept
 // (the facts in scan.go), and on the input itself, where it may give up.
 func FuzzRewriteScanner(f *testing.F) {
-	for _, in := range seedInputs(f) {
-		for i := range fuzzBases {
-			f.Add(in, uint8(i))
-		}
-	}
+	addRewriteSeeds(f)
 	s := NewSanitizer()
 	f.Fuzz(func(t *testing.T, in string, b uint8) {
-		base := parseBase(fuzzBases[int(b)%len(fuzzBases)])
+		base := fuzzBase(b)
 		safe := s.policy.Sanitize(in)
 		if !scannable(safe) {
 			t.Fatalf("the scanner rejects the sanitizer's output\n  in %q\nsafe %q", in, safe)
