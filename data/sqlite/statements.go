@@ -82,7 +82,7 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			AND story_id IS NOT NULL ORDER BY id LIMIT 1`},
 		{&st.storyOf, w, `SELECT story_id FROM items WHERE id = ?`},
 		{&st.seq, w, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'items'), 0)`},
-		{&st.addSketch, w, `INSERT INTO sketches (item_id, published, sketch) VALUES (?, ?, ?)`},
+		{&st.addSketch, w, `INSERT INTO sketches (item_id, sketch) VALUES (?, ?)`},
 		{&st.state, r, `SELECT ` + stateColumns + ` FROM sources WHERE id = ?`},
 		{&st.recent, r, recentQuery},
 		{&st.recentSource, r, recentSourceQuery},

@@ -242,7 +242,7 @@ func (sv *saver) keepSketch(ctx context.Context, sk *cluster.Sketch) error {
 	if err != nil {
 		return fmt.Errorf("encode sketch: %w", err)
 	}
-	if _, err := sv.addSketch.ExecContext(ctx, sk.ItemID, ns(sk.Published), raw); err != nil {
+	if _, err := sv.addSketch.ExecContext(ctx, sk.ItemID, raw); err != nil {
 		return fmt.Errorf("store sketch: %w", err)
 	}
 	sv.cl.index.Add(sk.ItemID, *sk)
