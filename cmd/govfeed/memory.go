@@ -81,7 +81,7 @@ func (g *memoryGovernor) start(every time.Duration) (stop func()) {
 	return func() {
 		close(done)
 		<-finished
-		debug.SetMemoryLimit(math.MaxInt64)
+		g.set(math.MaxInt64)
 	}
 }
 

@@ -140,6 +140,9 @@ func TestMemoryGovernorLoop(t *testing.T) {
 
 	stop()
 	stopped = true
+	if v := next("restore no limit at stop"); v != math.MaxInt64 {
+		t.Errorf("limit set by stop = %d, want none (MaxInt64)", v)
+	}
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("runtime limit after stop = %d, want none", got)
 	}
